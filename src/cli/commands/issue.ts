@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import type { CommandAction } from '../action.js';
+import type { Context } from '../context.js';
+import { resolveSecret } from '../../core/load/secret.js';
+import { MtlsError } from '../../core/errors.js';
+import { issueLeaf, type LeafProfile, type Pkcs12Request } from '../../core/pki/leaf.js';
+import type { KeyType } from '../../core/pki/keys.js';
+import { onceStdin } from '../credentials.js';
+import { displayPath } from '../../render/pki.js';
+import { caDir, caPassphrase, dirArg, generateKeyWithProgress, parseSans, reportResult, subjectFlags, validityOf, type PkiFlags, type ValidityFlags } from './pki-common.js';
+
+export interface IssueFlags extends PkiFlags, ValidityFlags {
+  keyType: KeyType;
+  san?: string[];
+  org?: string;
+  ou?: string;
+  p12?: boolean;
+  p12Pass?: string;
+  legacy?: boolean;
+}
+
+export function issueCommand(profile: LeafProfile): CommandAction<IssueFlags> {
+  return async (args, flags, ctx) => {
+    const name = args[0] ?? '';
+    const dir = caDir(flags, ctx);
+    const sans = parseSans(flags.san);
+    const passphrase = await caPassphrase(flags, ctx);
+    const p12 = flags.p12 ? await p12Password(flags, ctx) : undefined;
+    const key = await generateKeyWithProgress(flags.keyType, ctx);
+    const result = await issueLeaf({
+      dir,
+      name,
+      profile,
+      key,
+      sans,
+      ...subjectFlags(flags),
+      validity: validityOf(flags),
+      ...(passphrase ? { passphrase } : {}),
+      ...(p12 ? { p12 } : {}),
+      force: flags.force === true,
+      now: new Date(),
+    });
+    const path = (file: string) => displayPath(join(dir, file), ctx.io.cwd);
+    return reportResult(`issue-${profile}`, result, nextSteps(profile, path(`${name}.crt`), path(`${name}.key`), path('ca.crt'), dirArg(dir, ctx)), ctx);
+  };
+}
+
+/** The PKCS#12 password: --p12-pass is required; an empty one only when given explicitly (--p12-pass ''). */
+export async function p12Password(flags: { p12Pass?: string; legacy?: boolean }, ctx: Context, flag = '--p12-pass'): Promise<Pkcs12Request> {
+  if (flags.p12Pass === undefined) {
+    throw new MtlsError('MTLS_P12_PASSWORD_REQUIRED', `A PKCS#12 file holds the private key; give its password with ${flag}.`, {
+      fixes: [`\`${flag} env:P12_PASS\` or \`${flag} file:PATH\`; \`${flag} ''\` for an empty password, when you mean it.`],
+    });
+  }
+  const secret = await resolveSecret(flags.p12Pass, { env: ctx.io.env, cwd: ctx.io.cwd, readStdin: onceStdin(ctx) });
+  if (secret.value === '') ctx.warn('the PKCS#12 file has an empty password: anyone who can read the file has the private key.');
+  else if (secret.literal) ctx.warn('the password was given on the command line, where other users can see it (ps, shell history); prefer env:NAME or file:PATH.');
+  return { password: secret.value, legacy: flags.legacy === true };
+}
+
+function nextSteps(profile: LeafProfile, cert: string, key: string, ca: string, at: string): string[] {
+  if (profile === 'server') {
+    return [
+      `mtls serve --cert ${cert} --key ${key} --cacert ${ca}   an mTLS test server`,
+      `nginx: ssl_certificate ${cert}; ssl_certificate_key ${key}; ssl_client_certificate ${ca}; ssl_verify_client on;`,
+      `mtls issue client alice${at}   a client certificate for it`,
+    ];
+  }
+  return [
+    `mtls request https://HOST:8443/ --cert ${cert} --key ${key} --cacert ${ca}`,
+    `curl --cert ${cert} --key ${key} --cacert ${ca} https://HOST:8443/`,
+  ];
+}

@@ -1,0 +1,45 @@
+import type { ChalkInstance } from 'chalk';
+import type { Io } from './io.js';
+import { colorEnabled, createStyler } from '../render/color.js';
+import { startSpinner, type Spinner } from '../render/spinner.js';
+
+/** What every command gets: the terminal, the output decisions, and small output helpers. */
+export interface Context {
+  io: Io;
+  json: boolean;
+  /** Styler for stdout / stderr; colourless when that stream gets no colour. */
+  out: ChalkInstance;
+  err: ChalkInstance;
+  /** Result text, to stdout. */
+  print(text: string): void;
+  /** Progress and notes, to stderr. Suppressed nowhere: stderr is for people. */
+  note(text: string): void;
+  warn(text: string): void;
+  spinner(text: string): Promise<Spinner>;
+}
+
+export interface GlobalFlags {
+  color?: boolean;
+  json?: boolean;
+}
+
+export function createContext(io: Io, flags: GlobalFlags): Context {
+  const json = flags.json === true;
+  const out = createStyler(colorEnabled({ flag: flags.color, env: io.env, isTTY: io.stdout.isTTY }));
+  const err = createStyler(colorEnabled({ flag: flags.color, env: io.env, isTTY: io.stderr.isTTY }));
+  return {
+    io,
+    json,
+    out,
+    err,
+    print: (text) => io.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    note: (text) => io.stderr.write(`${text}\n`),
+    warn: (text) => io.stderr.write(`${err.yellow('warning:')} ${text}\n`),
+    spinner: (text) =>
+      startSpinner(
+        { stderrIsTTY: io.stderr.isTTY === true, json, env: io.env },
+        io.stderr as unknown as NodeJS.WritableStream,
+        text,
+      ),
+  };
+}

@@ -1,0 +1,59 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { lazyAction, type Runner } from '../action.js';
+import { addCredentialOptions, addJsonOption, CREDENTIAL_ENV_HELP, EXIT_CODES_HELP } from '../options.js';
+
+/** Seconds as curl takes them: whole or fractional, positive. */
+function parseSeconds(name: string): (value: string) => number {
+  return (value: string) => {
+    const seconds = Number(value);
+    if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError(`${name} takes a number of seconds greater than 0, got '${value}'.`);
+    return seconds;
+  };
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function registerRequest(program: Command, runner: Runner): void {
+  const request = program
+    .command('request')
+    .summary('a curl-like HTTPS request with a client certificate, and a diagnosis when it fails')
+    .description(
+      'Send one HTTPS request with a client certificate, like curl, and when it fails say what happened,\n' +
+        'why (ranked by what your certificate and the server show) and what to run next. Success means a\n' +
+        'response was read: in TLS 1.3 the server judges the client certificate after the handshake.',
+    )
+    .argument('<url>', 'https:// URL to request')
+    .option('-X, --request <method>', 'HTTP method (default GET, or POST with a body)')
+    .option('-H, --header <header>', 'extra header "Name: value" (repeatable)', collect)
+    .option('-d, --data <data>', 'request body; @FILE reads a file, @- standard input')
+    .option('--data-json <body>', "JSON body with JSON content-type and accept headers (curl's --json)")
+    .option('-o, --output <file>', 'write the response body to FILE instead of stdout')
+    .option('-i, --include', 'print the status line and response headers before the body')
+    .option('-v, --verbose', 'timings, TLS version, cipher, the server chain and what it asked of the client, on stderr')
+    .option('-k, --insecure', 'do not verify the server certificate (says so loudly; never in production)')
+    .option('--servername <name>', 'SNI name, also the name the server certificate must match (default: the URL host)')
+    .option('--resolve <host:port:address>', 'connect to ADDRESS for HOST:PORT, keeping the name (repeatable)', collect)
+    .option('--connect-timeout <seconds>', 'give up when TCP and TLS are not done within this time', parseSeconds('--connect-timeout'))
+    .option('--max-time <seconds>', 'give up when the whole request is not done within this time', parseSeconds('--max-time'))
+    .option('--fail', 'an HTTP status of 400 or more is a failure (exit 1)');
+  addCredentialOptions(request);
+  addJsonOption(request);
+  request.addHelpText(
+    'after',
+    `
+Examples:
+  $ mtls request https://api.internal:8443/ --cert client.crt --key client.key --cacert ca.crt
+  $ mtls request https://api.internal:8443/health -v --cert client.p12 --pass env:P12_PASS
+  $ mtls request https://api.internal:8443/items -X POST --data-json '{"name":"a"}' --env-prefix API
+  $ mtls request https://api.internal:8443/ --resolve api.internal:8443:10.0.0.7 --fail -o out.json
+  $ mtls request https://api.internal:8443/ --json | jq .diagnosis.code
+${CREDENTIAL_ENV_HELP}
+  HTTPS_PROXY, NO_PROXY                         tunnel through an HTTP proxy; mTLS stays end to end
+${EXIT_CODES_HELP}
+  (an HTTP error status exits 0, as in curl, unless --fail; a refusal of the client certificate
+   by a proxy's 400/403/495/496 page is diagnosed and exits 1)`,
+  );
+  request.action(lazyAction(runner, () => import('../commands/request.js')));
+}

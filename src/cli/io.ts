@@ -1,0 +1,39 @@
+/**
+ * The terminal a command runs in, handed in rather than taken from `process`, so the whole CLI
+ * runs in-process in tests with recorded output (certigo's pattern).
+ */
+export interface OutputStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface Io {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  /** Read all of standard input; called at most once per run. */
+  readStdin: () => Promise<Buffer>;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** Where SIGINT/SIGTERM handling is wired; long-running commands (serve) wait on it. */
+  onSignal?: (signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP', handler: () => void) => () => void;
+}
+
+export function processIo(): Io {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    readStdin: () => readStream(process.stdin),
+    env: process.env,
+    cwd: process.cwd(),
+    onSignal: (signal, handler) => {
+      process.on(signal, handler);
+      return () => process.off(signal, handler);
+    },
+  };
+}
+
+export async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks);
+}

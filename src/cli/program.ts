@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import type { Runner } from './action.js';
+import { EXIT_CODES_HELP } from './options.js';
+import { registerInspect } from './groups/inspect.js';
+import { registerRequest } from './groups/request.js';
+import { registerPki } from './groups/pki.js';
+
+/** Each command group registers its commands; the modules that do the work load lazily. */
+const groups: ((program: Command, runner: Runner) => void)[] = [registerInspect, registerRequest, registerPki];
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function buildProgram(runner: Runner): Command {
+  const { io } = runner;
+  const program = new Command('mtls');
+  program
+    .description('Certificates and mutual TLS, easy to set up and easy to debug.')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .option('--no-color', 'no colour (also NO_COLOR=1; FORCE_COLOR=1 forces it)')
+    .helpOption('-h, --help', 'show help')
+    .showHelpAfterError('(run with --help for usage and examples)')
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ mtls inspect server.crt                 what a certificate (or bundle, key, CSR, .p12) really is
+  $ mtls inspect example.com:443            the chain a server sends
+  $ mtls inspect client.p12 --pass env:P12_PASS
+${EXIT_CODES_HELP}
+
+Docs: docs/diagnoses.md lists every MTLS_* code with its causes and fixes.`,
+    );
+  for (const register of groups) register(program, runner);
+  return program;
+}

@@ -1,0 +1,54 @@
+import { CommanderError } from 'commander';
+import type { Io } from './io.js';
+import type { RunState } from './action.js';
+import { buildProgram } from './program.js';
+import { shieldInlinePem } from './inline-pem.js';
+import { MtlsError } from '../core/errors.js';
+import { colorEnabled, createStyler } from '../render/color.js';
+import { renderDiagnosis } from '../render/diagnosis.js';
+import { toJsonDocument } from '../render/json.js';
+
+const REPORT_URL = 'https://github.com/mtls-dev/mtls/issues';
+
+/**
+ * Runs one command line and returns its exit code; never throws and never exits the process.
+ * 0 success, 1 the thing checked is wrong, 2 invalid invocation or input, 3 a bug.
+ */
+export async function run(argv: string[], io: Io): Promise<number> {
+  const state: RunState = { exitCode: 0, json: argv.includes('--json') };
+  try {
+    const { argv: shielded, restore } = shieldInlinePem(argv);
+    const program = buildProgram({ io, state, restore });
+    await program.parseAsync(shielded, { from: 'user' });
+    return state.exitCode;
+  } catch (error) {
+    return handleError(error, io, state, argv);
+  }
+}
+
+function handleError(error: unknown, io: Io, state: RunState, argv: string[]): number {
+  const debug = io.env.MTLS_DEBUG === '1' || io.env.MTLS_DEBUG === 'true';
+  const style = createStyler(colorEnabled({ flag: argv.includes('--no-color') ? false : undefined, env: io.env, isTTY: io.stderr.isTTY }));
+  if (error instanceof CommanderError) {
+    // commander has already printed its message; help and version are successes.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    if (error.exitCode === 0) return 0;
+    return 2;
+  }
+  if (error instanceof MtlsError) {
+    const diagnosis = error.toDiagnosis();
+    if (state.json) io.stdout.write(toJsonDocument('error', { ok: false, error: diagnosis }));
+    io.stderr.write(renderDiagnosis(diagnosis, style));
+    if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (state.json) {
+    io.stdout.write(toJsonDocument('error', { ok: false, error: { code: 'MTLS_INTERNAL', title: 'Internal error', summary: message } }));
+  }
+  io.stderr.write(`${style.red.bold('internal error')}: ${message}\n`);
+  io.stderr.write(`This is a bug in mtls; please report it at ${REPORT_URL} with the command you ran (leave out secrets).\n`);
+  if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  else io.stderr.write('Run again with MTLS_DEBUG=1 to include the stack trace in the report.\n');
+  return 3;
+}

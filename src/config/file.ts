@@ -1,0 +1,160 @@
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { MtlsError } from '../core/errors.js';
+
+/** One set of credential settings: the config file's defaults or one target's overrides. */
+export interface CredentialProfile {
+  cert?: string;
+  key?: string;
+  ca?: string;
+  passphrase?: string;
+  certType?: 'PEM' | 'DER' | 'P12';
+  servername?: string;
+}
+
+export interface ConfigFile {
+  path: string;
+  defaults: CredentialProfile;
+  /** Keyed by origin (https://host:port), host:port, host, or *.domain. */
+  targets: Record<string, CredentialProfile>;
+}
+
+export const DEFAULT_CONFIG_NAME = 'mtls.config.json';
+const PROFILE_KEYS = new Set(['cert', 'key', 'ca', 'passphrase', 'certType', 'servername']);
+
+/**
+ * Reads `--config FILE`, else ./mtls.config.json when present, else nothing, and checks its
+ * shape. {env:NAME} and {file:PATH} are resolved later, only in the profile that is used, so a
+ * variable that one target needs does not have to be set for every other target.
+ */
+export async function loadConfigFile(explicit: string | undefined, cwd: string): Promise<ConfigFile | null> {
+  const path = explicit ? resolve(cwd, explicit) : resolve(cwd, DEFAULT_CONFIG_NAME);
+  if (!explicit && !existsSync(path)) return null;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new MtlsError(code === 'ENOENT' ? 'MTLS_FILE_NOT_FOUND' : 'MTLS_FILE_UNREADABLE', `Config file ${explicit ?? path}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code})`}.`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new MtlsError('MTLS_CONFIG_INVALID', `Config file ${path} is not valid JSON: ${(error as Error).message}.`);
+  }
+  return validateConfig(data, path);
+}
+
+export function validateConfig(data: unknown, path: string): ConfigFile {
+  const fail = (where: string, problem: string): never => {
+    throw new MtlsError('MTLS_CONFIG_INVALID', `Config file ${path}: ${where} ${problem}.`, { details: { path, at: where } });
+  };
+  if (!isObject(data)) return fail('the top level', 'must be an object');
+  for (const key of Object.keys(data)) {
+    if (!['$schema', 'mtls', 'targets'].includes(key)) fail(`"${key}"`, 'is not a known key (expected "mtls" and "targets")');
+  }
+  const defaults = data.mtls === undefined ? {} : profile(data.mtls, 'mtls', fail);
+  const targets: Record<string, CredentialProfile> = {};
+  if (data.targets !== undefined) {
+    if (!isObject(data.targets)) fail('"targets"', 'must be an object keyed by origin or host');
+    for (const [name, value] of Object.entries(data.targets as Record<string, unknown>)) {
+      targets[normalizeTargetKey(name)] = profile(value, `targets["${name}"]`, fail);
+    }
+  }
+  return { path, defaults, targets };
+}
+
+/** Checks the shape now; {env:}/{file:} are resolved only for the profile in use (resolveProfile). */
+function profile(value: unknown, where: string, fail: (where: string, problem: string) => never): CredentialProfile {
+  if (!isObject(value)) return fail(where, 'must be an object');
+  const result: CredentialProfile = {};
+  for (const [key, raw] of Object.entries(value)) {
+    if (!PROFILE_KEYS.has(key)) fail(`${where}.${key}`, `is not a known setting (use ${[...PROFILE_KEYS].join(', ')})`);
+    if (typeof raw !== 'string') fail(`${where}.${key}`, 'must be a string');
+    if (key === 'certType' && !/^(pem|der|p12)$/i.test(raw as string)) fail(`${where}.certType`, 'must be PEM, DER or P12');
+    result[key as keyof CredentialProfile] = (key === 'certType' ? (raw as string).toUpperCase() : raw) as never;
+  }
+  return result;
+}
+
+/** A profile with its {env:NAME} and {file:PATH} values resolved; `where` names it in errors. */
+export async function resolveProfile(
+  config: ConfigFile,
+  value: CredentialProfile,
+  where: string,
+  env: Record<string, string | undefined>,
+): Promise<CredentialProfile> {
+  const fail = (at: string, problem: string): never => {
+    throw new MtlsError('MTLS_CONFIG_INVALID', `Config file ${config.path}: ${at} ${problem}.`, { details: { path: config.path, at } });
+  };
+  const result: CredentialProfile = {};
+  for (const [key, raw] of Object.entries(value) as [keyof CredentialProfile, string][]) {
+    result[key] = (await interpolate(raw, `${where}.${key}`, dirname(config.path), env, fail)) as never;
+  }
+  return result;
+}
+
+async function interpolate(
+  text: string,
+  where: string,
+  base: string,
+  env: Record<string, string | undefined>,
+  fail: (where: string, problem: string) => never,
+): Promise<string> {
+  const pattern = /\{(env|file):([^}]+)\}/g;
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(pattern)) {
+    out += text.slice(last, match.index);
+    const [, kind, name = ''] = match;
+    if (kind === 'env') {
+      const value = env[name];
+      if (value === undefined) fail(where, `uses {env:${name}}, but ${name} is not set`);
+      out += value;
+    } else {
+      try {
+        out += (await readFile(resolve(base, name), 'utf8')).replace(/\r?\n$/, '');
+      } catch {
+        fail(where, `uses {file:${name}}, which cannot be read`);
+      }
+    }
+    last = (match.index ?? 0) + match[0].length;
+  }
+  return out + text.slice(last);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Origins lose a default :443 and a trailing slash, so "https://a.example/" matches "https://a.example:443". */
+export function normalizeTargetKey(key: string): string {
+  const trimmed = key.trim().replace(/\/+$/, '').toLowerCase();
+  if (trimmed.startsWith('https://')) return trimmed.replace(/:443$/, '');
+  return trimmed;
+}
+
+/** The profile for a target URL or host:port: exact origin, then host:port, then host, then *.parent. */
+export function targetProfile(config: ConfigFile, target: string | undefined): { key: string; profile: CredentialProfile } | null {
+  if (!target) return null;
+  let host: string;
+  let port: string;
+  try {
+    const url = new URL(/^[a-z]+:\/\//i.test(target) ? target : `https://${target}`);
+    host = url.hostname.toLowerCase();
+    port = url.port || '443';
+  } catch {
+    return null;
+  }
+  const labels = host.split('.');
+  // *.example.com matches a.example.com and a.b.example.com, never a bare TLD wildcard.
+  const wildcards = labels.slice(1, -1).map((_, i) => `*.${labels.slice(i + 1).join('.')}`);
+  const candidates = [port === '443' ? `https://${host}` : `https://${host}:${port}`, `${host}:${port}`, host, ...wildcards];
+  for (const key of candidates) {
+    const profile = config.targets[key];
+    if (profile) return { key, profile };
+  }
+  return null;
+}

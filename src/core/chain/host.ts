@@ -1,0 +1,51 @@
+import { isIP } from 'node:net';
+import type { SubjectAltName } from '../certificate/parse.js';
+
+export interface HostMatch {
+  host: string;
+  kind: 'DNS' | 'IP';
+  /** The SAN entry that matched, or null. */
+  matched: string | null;
+  /** The names of that kind the certificate holds (what the host was compared with). */
+  names: string[];
+}
+
+/**
+ * Matches a host name or IP address against a certificate's subjectAltNames, as browsers, Go and
+ * OpenSSL's -verify_hostname / -verify_ip do: DNS names compare case-insensitively; a wildcard
+ * is only a whole left-most label ("*.example.com" covers "api.example.com", not
+ * "a.b.example.com" nor "example.com") and needs at least two labels after it; an IP matches
+ * only IP entries. The subject CN is never used: browsers and Go dropped that fallback, and a
+ * certificate made today must carry its names in subjectAltName.
+ */
+export function matchHost(host: string, subjectAltNames: SubjectAltName[]): HostMatch {
+  const bare = host.replace(/^\[|\]$/g, '');
+  if (isIP(bare)) {
+    const wanted = normaliseIp(bare);
+    const names = subjectAltNames.filter((n) => n.type === 'IP').map((n) => n.value);
+    return { host: bare, kind: 'IP', matched: names.find((n) => normaliseIp(n) === wanted) ?? null, names };
+  }
+  const wanted = bare.toLowerCase().replace(/\.$/, '');
+  const names = subjectAltNames.filter((n) => n.type === 'DNS').map((n) => n.value);
+  return { host: wanted, kind: 'DNS', matched: names.find((n) => dnsNameMatches(n, wanted)) ?? null, names };
+}
+
+function dnsNameMatches(pattern: string, host: string): boolean {
+  const name = pattern.toLowerCase().replace(/\.$/, '');
+  if (!name.startsWith('*.')) return name === host;
+  const suffix = name.slice(2);
+  if (suffix.split('.').length < 2 || suffix.includes('*')) return false;
+  const dot = host.indexOf('.');
+  return dot > 0 && host.slice(dot + 1) === suffix;
+}
+
+/** Canonical text of an IP address so "::1" and "0:0:0:0:0:0:0:1" compare equal. */
+function normaliseIp(address: string): string {
+  if (isIP(address) !== 6) return address;
+  const [head = '', tail = ''] = address.split('::');
+  const part = (s: string) => (s === '' ? [] : s.split(':'));
+  const left = part(head);
+  const right = address.includes('::') ? part(tail) : [];
+  const zeros = Array<string>(8 - left.length - right.length).fill('0');
+  return [...left, ...zeros, ...right].map((g) => parseInt(g, 16).toString(16)).join(':');
+}

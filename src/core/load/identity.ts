@@ -1,0 +1,120 @@
+import { MtlsError } from '../errors.js';
+import type { ParsedCertificate } from '../certificate/parse.js';
+import { loadCredential } from './index.js';
+import type { InputFormat, LoadedKey, LoadedSource, Secret } from './types.js';
+
+export interface CredentialInput {
+  value: string;
+  /** Where the value came from, for messages: '--cert', 'env:MTLS_CERT_PATH'. */
+  from: string;
+}
+
+export interface IdentityRequest {
+  cert?: CredentialInput;
+  key?: CredentialInput;
+  ca?: CredentialInput;
+  certType?: InputFormat;
+  passphrase?: Secret;
+  cwd?: string;
+  readStdin?: () => Promise<Buffer>;
+}
+
+/** A client (or server) identity: the leaf first, then the chain to send, and its private key. */
+export interface Identity {
+  certificates: ParsedCertificate[];
+  key: LoadedKey;
+  certSource: LoadedSource;
+  keySource: LoadedSource;
+}
+
+export interface LoadedCredentials {
+  identity: Identity | null;
+  /** Trust anchors from --cacert, when given. */
+  ca: { certificates: ParsedCertificate[]; source: LoadedSource } | null;
+}
+
+/**
+ * Loads what a TLS peer needs: certificate chain, key (from --key or from the same bundle or
+ * PKCS#12) and CA certificates, and checks that the key belongs to the leaf before any traffic.
+ */
+export async function loadCredentials(request: IdentityRequest): Promise<LoadedCredentials> {
+  const stdinUsers = [request.cert, request.key, request.ca].filter((c) => c?.value === '-').length;
+  if (stdinUsers > 1) {
+    throw new MtlsError('MTLS_CONFLICTING_INPUTS', 'Only one input can be read from standard input (-).');
+  }
+  const common = {
+    ...(request.passphrase ? { passphrase: request.passphrase } : {}),
+    ...(request.cwd ? { cwd: request.cwd } : {}),
+    ...(request.readStdin ? { readStdin: request.readStdin } : {}),
+  };
+  let identity: Identity | null = null;
+  if (request.cert) {
+    const certSource = await loadCredential(request.cert.value, { ...common, ...(request.certType ? { format: request.certType } : {}), label: request.cert.from });
+    if (certSource.certificates.length === 0) {
+      throw new MtlsError('MTLS_WRONG_CONTENT', `${certSource.origin} (${request.cert.from}) holds no certificate${describeFound(certSource)}.`);
+    }
+    let keySource = certSource;
+    if (request.key) {
+      // The key flag is never forced to P12/DER by --cert-type: that flag describes the certificate.
+      keySource = await loadCredential(request.key.value, { ...common, label: request.key.from });
+    }
+    const key = keySource.keys[0];
+    if (!key) {
+      if (!request.key && certSource.pkcs12) {
+        throw new MtlsError('MTLS_P12_NO_KEY', `${certSource.origin} holds certificates but no private key.`);
+      }
+      if (!request.key) {
+        throw new MtlsError('MTLS_WRONG_CONTENT', `No private key: ${certSource.origin} holds no key, and --key was not given.`, {
+          fixes: ['Pass the key with `--key FILE` (or MTLS_KEY_PATH).'],
+        });
+      }
+      throw new MtlsError('MTLS_WRONG_CONTENT', `${keySource.origin} (${request.key.from}) holds no private key${describeFound(keySource)}.`);
+    }
+    identity = { certificates: orderLeafFirst(certSource.certificates, key), key, certSource, keySource };
+  } else if (request.key) {
+    throw new MtlsError('MTLS_USAGE', `A key was given (${request.key.from}) without a certificate.`, {
+      fixes: ['Pass the certificate too: `--cert FILE` (or MTLS_CERT_PATH).'],
+    });
+  }
+  let ca: LoadedCredentials['ca'] = null;
+  if (request.ca) {
+    const source = await loadCredential(request.ca.value, { ...common, label: request.ca.from });
+    if (source.certificates.length === 0) {
+      throw new MtlsError('MTLS_WRONG_CONTENT', `${source.origin} (${request.ca.from}) holds no CA certificate${describeFound(source)}.`);
+    }
+    ca = { certificates: source.certificates, source };
+  }
+  return { identity, ca };
+}
+
+/**
+ * The certificate whose public key is the key's goes first. When none matches, the pair can
+ * never complete a handshake, so this is caught here, before any traffic.
+ */
+function orderLeafFirst(certificates: ParsedCertificate[], key: LoadedKey): ParsedCertificate[] {
+  const index = certificates.findIndex((c) => c.facts.publicKey.spkiSha256 === key.facts.spkiSha256);
+  const first = certificates[0] as ParsedCertificate;
+  if (index < 0) {
+    throw new MtlsError(
+      'MTLS_KEY_CERT_MISMATCH',
+      `The private key does not belong to the certificate "${first.facts.subject}".`,
+      {
+        details: {
+          certificatePublicKey: first.facts.publicKey.spkiSha256,
+          keyPublicKey: key.facts.spkiSha256,
+        },
+      },
+    );
+  }
+  if (index === 0) return certificates;
+  const leaf = certificates[index] as ParsedCertificate;
+  return [leaf, ...certificates.filter((_, i) => i !== index)];
+}
+
+function describeFound(source: LoadedSource): string {
+  const found: string[] = [];
+  if (source.keys.length + source.lockedKeys.length > 0) found.push('a private key');
+  if (source.csrs.length > 0) found.push('a certificate request');
+  if (source.certificates.length > 0) found.push('certificates');
+  return found.length > 0 ? ` (it holds ${found.join(' and ')})` : '';
+}

@@ -1,0 +1,99 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { EncryptedPrivateKeyInfo } from '@peculiar/asn1-pkcs8';
+import { MtlsError } from '../errors.js';
+import { describeKey } from '../key/describe.js';
+import type { PemBlock } from './pem.js';
+import type { KeyEncoding, LoadedKey, LockedKey, LoadOptions } from './types.js';
+import { describePbe } from './pbe-names.js';
+
+type KeyInput =
+  | { kind: 'pem'; block: PemBlock }
+  | { kind: 'der'; der: Buffer; type: 'pkcs8' | 'sec1' | 'pkcs1'; encrypted: boolean };
+
+/** PEM labels of private keys and how they are stored. */
+export const PRIVATE_KEY_LABELS = new Set(['PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'DSA PRIVATE KEY']);
+
+export function keyFromPem(block: PemBlock, origin: string, options: LoadOptions): LoadedKey | LockedKey {
+  return openKey({ kind: 'pem', block }, origin, options);
+}
+
+export function keyFromDer(der: Buffer, type: 'pkcs8' | 'sec1' | 'pkcs1', encrypted: boolean, origin: string, options: LoadOptions): LoadedKey | LockedKey {
+  return openKey({ kind: 'der', der, type, encrypted }, origin, options);
+}
+
+export function isLocked(key: LoadedKey | LockedKey): key is LockedKey {
+  return !('key' in key);
+}
+
+function openKey(input: KeyInput, origin: string, options: LoadOptions): LoadedKey | LockedKey {
+  const { encoding, encryption } = storageOf(input);
+  const passphrase = options.passphrase;
+  if (encryption && !passphrase) {
+    if (options.decrypt === 'optional') return { encoding, encryption };
+    throw new MtlsError('MTLS_KEY_ENCRYPTED_NO_PASSPHRASE', `${origin} holds a private key stored as ${encoding} (${encryption}), and no passphrase was given.`, {
+      details: { origin, encoding, encryption },
+    });
+  }
+  let key: KeyObject;
+  try {
+    key =
+      input.kind === 'pem'
+        ? createPrivateKey({ key: input.block.text, format: 'pem', ...(encryption ? { passphrase: passphrase?.value ?? '' } : {}) })
+        : createPrivateKey({ key: input.der, format: 'der', type: input.type, ...(encryption ? { passphrase: passphrase?.value ?? '' } : {}) });
+  } catch (error) {
+    throw keyError(error, origin, encoding, encryption, passphrase?.origin);
+  }
+  return { key, encoding, encryption, facts: describeKey(key) };
+}
+
+function storageOf(input: KeyInput): { encoding: KeyEncoding; encryption: string | null } {
+  if (input.kind === 'der') {
+    if (input.encrypted) return { encoding: 'encrypted PKCS#8', encryption: pkcs8Encryption(input.der) };
+    if (input.type === 'sec1') return { encoding: 'SEC1', encryption: null };
+    if (input.type === 'pkcs1') return { encoding: 'PKCS#1', encryption: null };
+    return { encoding: 'PKCS#8', encryption: null };
+  }
+  const { label, headers, der } = input.block;
+  if (label === 'ENCRYPTED PRIVATE KEY') return { encoding: 'encrypted PKCS#8', encryption: pkcs8Encryption(der) };
+  if (headers['Proc-Type']?.includes('ENCRYPTED')) {
+    // The pre-PKCS#8 form: a Proc-Type/DEK-Info header, key derived from the passphrase with one MD5 round.
+    const cipher = (headers['DEK-Info'] ?? 'unknown cipher').split(',')[0] ?? 'unknown cipher';
+    const encoding = label === 'RSA PRIVATE KEY' ? 'traditional OpenSSL-encrypted PKCS#1' : 'traditional OpenSSL-encrypted SEC1';
+    return { encoding, encryption: `${cipher} (MD5-based key derivation)` };
+  }
+  if (label === 'EC PRIVATE KEY') return { encoding: 'SEC1', encryption: null };
+  if (label === 'RSA PRIVATE KEY') return { encoding: 'PKCS#1', encryption: null };
+  return { encoding: 'PKCS#8', encryption: null };
+}
+
+function pkcs8Encryption(der: Buffer): string {
+  try {
+    const info = AsnConvert.parse(der, EncryptedPrivateKeyInfo);
+    return describePbe(info.encryptionAlgorithm.algorithm, info.encryptionAlgorithm.parameters);
+  } catch {
+    return 'an unrecognised scheme';
+  }
+}
+
+function keyError(error: unknown, origin: string, encoding: KeyEncoding, encryption: string | null, passOrigin: string | undefined): MtlsError {
+  const code = (error as { code?: string }).code ?? '';
+  const message = (error as Error).message ?? '';
+  if (encryption) {
+    if (code === 'ERR_OSSL_EVP_UNSUPPORTED' || /unsupported/i.test(message)) {
+      return new MtlsError('MTLS_KEY_CORRUPT', `${origin}: the key is encrypted with ${encryption}, which this OpenSSL build does not support.`, {
+        fixes: [`Re-encrypt it with AES-256: \`openssl pkcs8 -topk8 -v2 aes-256-cbc -in ${origin} -out key-aes.pem\` (add -provider legacy -provider default to read the old one).`],
+        cause: error,
+      });
+    }
+    return new MtlsError(
+      'MTLS_KEY_WRONG_PASSPHRASE',
+      `${origin}: the passphrase from ${passOrigin ?? 'the input'} does not decrypt this ${encoding} key (${encryption}).`,
+      { details: { origin, encoding, encryption, passphraseFrom: passOrigin ?? 'none' }, cause: error },
+    );
+  }
+  return new MtlsError('MTLS_KEY_CORRUPT', `${origin}: the ${encoding} private key does not parse (${code || 'invalid data'}).`, {
+    details: { origin, encoding },
+    cause: error,
+  });
+}

@@ -1,0 +1,107 @@
+import type { Catalog } from '../types.js';
+
+/** Chains, key matching and expiry: what `match`, `chain build`, `chain verify` and `expiry` find. */
+export const chainDiagnoses = {
+  MTLS_CHAIN_ISSUER_MISSING: {
+    title: 'A certificate in the chain has no issuer at hand',
+    meaning: 'The issuer of a certificate is neither in the chain that was given nor among the trusted certificates, so no path to a trust anchor exists.',
+    causes: [
+      'The intermediate certificate was not sent or not included in the bundle (the server or client sends only its leaf)',
+      'The chain was issued by a CA that is not in the trust store given with --cacert (or the system store)',
+      'The wrong CA file was passed',
+    ],
+    fixes: ['Complete the bundle: `mtls chain build LEAF --from intermediates/ --out fullchain.pem` (add `--fetch` to download it via AIA).', 'Trust the right root: `mtls chain verify CERT --cacert ROOT.crt`.'],
+    exit: 1,
+  },
+  MTLS_CHAIN_UNTRUSTED_ROOT: {
+    title: 'The chain ends at a root that is not trusted',
+    meaning: 'The chain leads to a self-signed certificate that is not among the trusted certificates.',
+    causes: ['A private CA whose root was not passed with --cacert', 'A self-signed certificate used as a leaf', 'The peer trusts a different root than the one given'],
+    fixes: ['Pass the root that issued it: `mtls chain verify CERT --cacert ROOT.crt`.', 'See what the chain holds: `mtls inspect CERT`.'],
+    exit: 1,
+  },
+  MTLS_CHAIN_BAD_SIGNATURE: {
+    title: 'A signature in the chain does not verify',
+    meaning: "A certificate names an issuer whose public key does not verify its signature: the issuer with that name is a different certificate (a reissued CA, another environment's CA) or the certificate was altered.",
+    causes: ['Two CAs share the same name (a CA regenerated with `ca init` in another folder)', 'The bundle mixes certificates from different PKIs', 'The certificate was modified after signing'],
+    fixes: ['Find the issuer that really signed it: `mtls chain build CERT --from DIR`.', 'Reissue the certificate from the CA you trust.'],
+    exit: 1,
+  },
+  MTLS_CHAIN_CERT_EXPIRED: {
+    title: 'A certificate in the chain has expired',
+    meaning: "A certificate's notAfter is before the time of verification; peers reject the whole chain.",
+    causes: ['The certificate was not renewed in time', 'An intermediate or root reached its end of life', 'The clock of the checking machine is wrong'],
+    fixes: ['Renew it: `mtls issue server|client NAME` (or from your CA), then `mtls expiry DIR` to find others.'],
+    exit: 1,
+  },
+  MTLS_CHAIN_CERT_NOT_YET_VALID: {
+    title: 'A certificate in the chain is not valid yet',
+    meaning: "A certificate's notBefore is after the time of verification.",
+    causes: ["The clock of the issuing or the checking machine is wrong", 'The certificate was issued with a start date in the future'],
+    fixes: ['Check the clock (`date -u`), or wait until notBefore; reissue with a current start date if it was a mistake.'],
+    exit: 1,
+  },
+  MTLS_CHAIN_ISSUER_NOT_CA: {
+    title: 'A certificate that issued another is not a CA',
+    meaning: 'A certificate in the issuer position lacks basicConstraints CA:TRUE, so it may not issue certificates.',
+    causes: ['A leaf certificate was used to sign another certificate', 'The CA was created without the basicConstraints extension'],
+    fixes: ['Issue from a real CA: `mtls ca init`, then `mtls issue server|client NAME`.'],
+    exit: 1,
+  },
+  MTLS_CHAIN_CA_KEY_USAGE: {
+    title: 'A CA certificate may not sign certificates',
+    meaning: 'The keyUsage extension of a CA certificate lacks keyCertSign.',
+    causes: ['The CA was created with a keyUsage meant for leaves'],
+    fixes: ['Recreate the CA with keyUsage keyCertSign, cRLSign (as `mtls ca init` does).'],
+    exit: 1,
+  },
+  MTLS_CHAIN_PATH_LENGTH: {
+    title: 'The chain is longer than a CA allows',
+    meaning: "A CA's basicConstraints pathLenConstraint limits how many intermediates may follow it, and the chain has more.",
+    causes: ['An intermediate issued another intermediate although its parent set pathLen:0'],
+    fixes: ['Issue the leaf directly from the intermediate that pathLen allows, or recreate the CA with a larger pathLen.'],
+    exit: 1,
+  },
+  MTLS_CHAIN_WRONG_PURPOSE: {
+    title: 'The chain is not valid for this purpose',
+    meaning: "A certificate's extendedKeyUsage (or a leaf's keyUsage) does not allow TLS client or server authentication as asked. An intermediate's EKU constrains every certificate below it.",
+    causes: ['A server certificate is used as a client certificate (EKU serverAuth only), or the other way round', 'An intermediate CA is restricted to one purpose', 'The leaf keyUsage lacks digitalSignature'],
+    fixes: ['Issue a certificate for the right purpose: `mtls issue client NAME` or `mtls issue server NAME`.', 'Check with `mtls chain verify CERT --purpose client|server`.'],
+    exit: 1,
+  },
+  MTLS_CHAIN_HOST_MISMATCH: {
+    title: 'The certificate is not valid for this host name',
+    meaning: "The host name or IP address is not among the certificate's subjectAltName entries (a wildcard covers one left-most label only; the subject CN is not used).",
+    causes: ['The certificate was issued for another name', 'The server is reached by IP, but the certificate holds only DNS names', 'A wildcard was expected to cover several labels'],
+    fixes: ['Reissue with the right names: `mtls issue server NAME --san HOST`.', 'Connect with a name the certificate holds.'],
+    exit: 1,
+  },
+  MTLS_CHAIN_INCOMPLETE: {
+    title: 'The chain cannot be completed',
+    meaning: 'No issuer was found for the last certificate of the chain among the candidates given (files, folders, AIA downloads).',
+    causes: ['The intermediate is not in the files or folders given', 'The certificate has no AIA caIssuers URL, or it could not be downloaded'],
+    fixes: ['Point at more candidates: `mtls chain build LEAF --from DIR`.', 'Download it from the URL in the certificate: `mtls chain build LEAF --fetch`.'],
+    exit: 1,
+  },
+  MTLS_CHAIN_FETCH_FAILED: {
+    title: 'An issuer certificate could not be downloaded',
+    meaning: "The AIA caIssuers URL of a certificate did not answer with a certificate in time.",
+    causes: ['No network access from this machine', 'The URL is internal to another network', 'The server answered with an error page'],
+    fixes: ['Download it by hand (`curl -o issuer.der URL`) and pass it with `--from issuer.der`.'],
+    exit: 1,
+  },
+  MTLS_MATCH_MISMATCH: {
+    title: 'The key does not belong to the certificate',
+    meaning: "The private key's public half differs from the public key in the certificate, so TLS with this pair fails.",
+    causes: ['After a renewal, the old key or the old certificate is still in use', 'The files of two identities were mixed up'],
+    fixes: ['Use the certificate that the key matches (listed, when found), or the key that belongs to the certificate.', 'Issue a fresh pair: `mtls issue server|client NAME`.'],
+    exit: 1,
+  },
+  MTLS_EXPIRY_PAST_FAIL: {
+    title: 'Certificates expire within the failure threshold',
+    meaning: 'At least one certificate has expired or expires sooner than --fail allows.',
+    causes: ['A certificate was not renewed', 'An intermediate or root nears its end of life'],
+    fixes: ['Renew the certificates listed; `mtls inspect FILE` shows each one in full.'],
+    exit: 1,
+  },
+} as const satisfies Catalog;

@@ -1,0 +1,20 @@
+/**
+ * mtls as a library. The loader reads certificates, keys and PKCS#12 in every form the CLI
+ * accepts, so an application can take the same settings as `mtls` (flags, MTLS_* env, config).
+ */
+export { loadCredential, decodeCredential, resolveSecret, secretFromEnv, toPem } from './core/load/index.js';
+export { loadCredentials } from './core/load/identity.js';
+export type { Identity, LoadedCredentials, IdentityRequest, CredentialInput } from './core/load/identity.js';
+export type { LoadedSource, LoadedKey, LockedKey, LoadOptions, InputFormat, Secret, ParsedCsr } from './core/load/types.js';
+export { parseCertificate } from './core/certificate/parse.js';
+export type { CertificateFacts, ParsedCertificate, SubjectAltName } from './core/certificate/parse.js';
+export { describeKey } from './core/key/describe.js';
+export type { KeyFacts } from './core/key/describe.js';
+export { resolveCredentials } from './config/resolve.js';
+export type { CredentialFlags, ResolvedCredentials } from './config/resolve.js';
+export { loadConfigFile } from './config/file.js';
+export type { ConfigFile, CredentialProfile } from './config/file.js';
+export { MtlsError } from './core/errors.js';
+export { catalog } from './diagnoses/catalog.js';
+export type { DiagnosisCode } from './diagnoses/catalog.js';
+export type { Diagnosis, DiagnosisEntry, RankedCause } from './diagnoses/types.js';

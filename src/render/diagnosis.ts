@@ -1,0 +1,25 @@
+import type { ChalkInstance } from 'chalk';
+import type { Diagnosis } from '../diagnoses/types.js';
+
+/** Human form of a diagnosis: code and title, the case, ranked causes, fixes. */
+export function renderDiagnosis(diagnosis: Diagnosis, style: ChalkInstance, label = 'error'): string {
+  const head = label === 'error' ? style.red.bold(label) : style.yellow.bold(label);
+  const lines = [`${head} ${style.bold(diagnosis.code)}: ${diagnosis.title}`, `  ${diagnosis.summary}`];
+  const ranked = diagnosis.causes.filter((c) => c.likelihood !== 'low');
+  if (ranked.length > 0) {
+    lines.push(style.dim('  Likely causes:'));
+    ranked.forEach((c, i) => {
+      const evidence = c.evidence ? style.dim(` (${c.evidence})`) : '';
+      lines.push(`    ${i + 1}. ${c.cause}${evidence}`);
+    });
+  }
+  if (diagnosis.fixes.length > 0) {
+    lines.push(style.dim('  Fix:'));
+    for (const fix of diagnosis.fixes) lines.push(`    ${style.cyan('→')} ${highlightCommands(fix, style)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function highlightCommands(text: string, style: ChalkInstance): string {
+  return text.replace(/`([^`]+)`/g, (_m, command: string) => style.bold(command));
+}

@@ -1,0 +1,59 @@
+import type { ChalkInstance } from 'chalk';
+import type { RequestResult } from '../tls/request.js';
+
+function ms(value: number | null): string {
+  return value === null ? '—' : `${value.toFixed(1)} ms`;
+}
+
+function yesNo(value: boolean | null, unknown: string): string {
+  if (value === null) return `unknown (${unknown})`;
+  return value ? 'yes' : 'no';
+}
+
+/** `-v`: what happened on the wire, for a person, on stderr. */
+export function renderVerbose(result: RequestResult, style: ChalkInstance): string {
+  const { tls, timings } = result;
+  const lines: string[] = [];
+  const line = (label: string, value: string) => lines.push(`${style.dim('*')} ${label.padEnd(22)} ${value}`);
+  line('URL', result.url);
+  if (tls.proxy) line('proxy', `CONNECT through ${tls.proxy}`);
+  if (tls.address) line('address', tls.address);
+  line('SNI', tls.servername || '(none: IP address)');
+  line('timings', `dns ${ms(timings.dnsMs)}, tcp ${ms(timings.tcpMs)}, tls ${ms(timings.tlsMs)}, first byte ${ms(timings.firstByteMs)}, total ${ms(timings.totalMs)}`);
+  line('TLS', tls.version ? `${tls.version}, ${tls.cipher ?? '?'}, ALPN ${tls.alpn ?? '(none)'}` : 'handshake not completed');
+  if (tls.serverChain.length > 0) {
+    line('server chain', `${tls.serverChain.length} certificate(s)`);
+    tls.serverChain.forEach((c, i) => {
+      lines.push(`${style.dim('*')}   ${i}  subject ${c.subject}`);
+      lines.push(`${style.dim('*')}      issuer  ${c.issuer}`);
+      lines.push(`${style.dim('*')}      valid   ${c.notBefore} → ${c.notAfter}${c.selfSigned ? ' (self-signed)' : ''}`);
+    });
+  }
+  if (tls.serverVerificationError) {
+    line('server verified', tls.insecure ? style.red.bold(`NO (--insecure): ${tls.serverVerificationError}`) : style.red(`no: ${tls.serverVerificationError}`));
+  } else if (tls.version) line('server verified', tls.insecure ? style.yellow('not checked (--insecure)') : 'yes');
+  const client = tls.clientCertificate;
+  line('client cert requested', yesNo(client.requested, client.requestUnknownReason ?? 'unknown'));
+  if (client.acceptedCas) line('CAs accepted', client.acceptedCas.length > 0 ? client.acceptedCas.join('; ') : '(the server names none)');
+  if (client.offered) {
+    const sent = client.requested === false ? 'not sent: the server did not ask' : client.requested ? 'sent' : 'sent if the server asked';
+    line('client cert', `${client.offered.subject} (issuer ${client.offered.issuer}; ${sent})`);
+  } else line('client cert', 'none given');
+  if (result.response) line('HTTP', `${result.response.status}, ${result.response.body.length} bytes`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `-i`: the status line and headers, as curl prints them. */
+export function renderResponseHead(response: NonNullable<RequestResult['response']>): string {
+  const lines = [`HTTP/1.1 ${response.status}`];
+  for (const [name, value] of Object.entries(response.headers)) {
+    for (const one of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${one}`);
+  }
+  return `${lines.join('\r\n')}\r\n\r\n`;
+}
+
+/** Text bodies as text; anything that is not valid UTF-8 as base64. */
+export function responseBodyForJson(body: Buffer): { body: string; bodyEncoding: 'utf8' | 'base64' } {
+  const text = body.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(body) ? { body: text, bodyEncoding: 'utf8' } : { body: body.toString('base64'), bodyEncoding: 'base64' };
+}

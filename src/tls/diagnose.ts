@@ -1,0 +1,251 @@
+import type { CertificateFacts } from '../core/certificate/parse.js';
+import { diagnose } from '../core/errors.js';
+import type { DiagnosisCode } from '../diagnoses/catalog.js';
+import type { Diagnosis, RankedCause } from '../diagnoses/types.js';
+import type { TlsAlert } from './alerts.js';
+import { clientCertificateEvidence, codeForGenericRejection, rankRejectionCauses, type ClientCertificateEvidence, type RejectionHint } from './client-evidence.js';
+import type { ConnectionRecord } from './connector.js';
+import type { ProbeResult } from './probe/index.js';
+
+/** Everything known when a request failed or was refused; plain values only. */
+export interface FailureEvidence {
+  /** The error the request ended with (undici's, or the connector's), if any. */
+  error: { code: string | null; name: string; message: string } | null;
+  connection: ConnectionRecord;
+  target: { host: string; port: number };
+  /** The client certificate chain offered (leaf first); empty when none was given. */
+  clientChain: CertificateFacts[];
+  /** Subjects of the CAs given with --cacert; null when Node's bundled roots were used. */
+  trustedCaSubjects: string[] | null;
+  /** Server chain facts, leaf first, as Node holds it. */
+  serverChain: CertificateFacts[];
+  probe: ProbeResult | null;
+  maxTimeExceeded: boolean;
+  connectTimeoutMs: number | null;
+  maxTimeMs: number | null;
+  now: Date;
+}
+
+const CLIENT_ALERTS: Record<string, { code: DiagnosisCode | 'generic'; hint: RejectionHint | null }> = {
+  unknown_ca: { code: 'MTLS_CLIENT_CERT_UNKNOWN_CA', hint: 'unknownCa' },
+  certificate_expired: { code: 'MTLS_CLIENT_CERT_EXPIRED', hint: 'expired' },
+  unsupported_certificate: { code: 'MTLS_CLIENT_CERT_WRONG_USAGE', hint: 'usage' },
+  certificate_revoked: { code: 'MTLS_CLIENT_CERT_REVOKED', hint: 'revoked' },
+  bad_certificate: { code: 'generic', hint: null },
+  certificate_unknown: { code: 'generic', hint: null },
+  access_denied: { code: 'generic', hint: null },
+  decrypt_error: { code: 'generic', hint: null },
+};
+
+/** Does diagnosing this failure need the server's CertificateRequest (a TLS 1.2 probe)? */
+export function failureNeedsProbe(connection: ConnectionRecord, error: FailureEvidence['error']): boolean {
+  if (connection.connectTimedOut) return false;
+  if (connection.alert) return connection.alert.name !== 'protocol_version';
+  if (connection.handshakeComplete) return !connection.authorizationError && !connection.hostnameError;
+  return ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(error?.code ?? '') || connection.closedDuringHandshake;
+}
+
+function alertText(alert: TlsAlert): string {
+  return `TLS alert ${alert.name} (${alert.description})`;
+}
+
+function where(e: FailureEvidence): string {
+  return `${e.target.host}:${e.target.port}`;
+}
+
+function baseDetails(e: FailureEvidence): Record<string, string | number | boolean | string[]> {
+  const details: Record<string, string | number | boolean | string[]> = { server: where(e) };
+  const c = e.connection;
+  if (c.address && c.address !== e.target.host) details.address = c.address;
+  if (c.protocol) details.tlsVersion = c.protocol;
+  if (c.alert) details.alert = `${c.alert.name} (${c.alert.description})`;
+  if (e.error) details.error = e.error.code ? `${e.error.code}: ${e.error.message}` : e.error.message;
+  if (e.clientChain[0]) details.clientCertificate = e.clientChain[0].subject;
+  if (e.probe?.acceptedCas) details.acceptedCas = e.probe.acceptedCas;
+  else if (e.probe?.reason) details.acceptedCasUnknown = e.probe.reason;
+  return details;
+}
+
+/** The request ended without a response: turn what was seen into one diagnosis. */
+export function diagnoseFailure(e: FailureEvidence): Diagnosis {
+  const c = e.connection;
+  const code = e.error?.code ?? '';
+  const details = baseDetails(e);
+  if (c.connectTimedOut) {
+    const stage = c.tcpDoneMs === null ? 'the TCP connection was not accepted' : 'the TCP connection was made but the TLS handshake never finished';
+    return diagnose('MTLS_CONNECT_TIMEOUT', `Could not connect to ${where(e)} within ${e.connectTimeoutMs} ms: ${stage}.`, { details });
+  }
+  if (e.maxTimeExceeded) return diagnose('MTLS_REQUEST_TIMEOUT', `The request to ${where(e)} did not finish within ${e.maxTimeMs} ms.`, { details });
+  if (code === 'MTLS_PROXY_REFUSED') return diagnose('MTLS_PROXY_FAILED', `${e.error?.message}.`, { details });
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NODATA') {
+    return diagnose('MTLS_DNS_FAILURE', `The host name "${e.target.host}" does not resolve (${code}).`, { details });
+  }
+  if (code === 'ECONNREFUSED') return diagnose('MTLS_CONNECTION_REFUSED', `Nothing listens on ${where(e)}: the connection was refused.`, { details });
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return diagnose('MTLS_HOST_UNREACHABLE', `No route to ${where(e)} (${code}).`, { details });
+  if (c.handshakeComplete && (c.authorizationError || c.hostnameError)) return diagnoseServerCertificate(e, details);
+  if (c.alert) return diagnoseAlert(e, c.alert, details);
+  if (/WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST|RECORD_LAYER_FAILURE/.test(code) || e.probe?.outcome === 'not-tls') {
+    return diagnose('MTLS_PLAIN_HTTP', `${where(e)} did not answer the TLS hello with TLS${e.probe?.reason ? `: ${e.probe.reason}` : ''}.`, { details });
+  }
+  if (/UNSUPPORTED_PROTOCOL|NO_PROTOCOLS_AVAILABLE|VERSION_TOO_LOW/.test(code)) {
+    return diagnose('MTLS_NO_COMMON_PROTOCOL', `${where(e)} and this client share no TLS version.`, { details });
+  }
+  if (/NO_SHARED_CIPHER|NO_CIPHERS_AVAILABLE|NO_CIPHER_MATCH/.test(code)) {
+    return diagnose('MTLS_NO_COMMON_CIPHER', `${where(e)} and this client share no cipher suite.`, { details });
+  }
+  if (!c.handshakeComplete && (c.closedDuringHandshake || ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(code))) {
+    return diagnose('MTLS_PEER_CLOSED_HANDSHAKE', `${where(e)} accepted the connection, then closed it during the TLS handshake without saying why.`, {
+      details,
+      causes: closedHandshakeCauses(e),
+    });
+  }
+  if (c.handshakeComplete && ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(code)) return diagnoseClosedAfterHandshake(e, details);
+  if (/^ERR_SSL_/.test(code)) return diagnose('MTLS_TLS_HANDSHAKE_FAILED', `The TLS handshake with ${where(e)} failed: ${e.error?.message.split('\n')[0]}.`, { details });
+  return diagnose('MTLS_REQUEST_FAILED', `The request to ${where(e)} failed: ${e.error?.message ?? 'unknown error'}.`, { details });
+}
+
+function closedHandshakeCauses(e: FailureEvidence): RankedCause[] {
+  const probe = e.probe;
+  const causes: RankedCause[] = [];
+  if (probe?.outcome === 'tls12') causes.push({ cause: 'The server refused something in this client\'s hello or certificate without sending an alert', likelihood: 'medium', evidence: 'a plain TLS 1.2 hello got a normal answer' });
+  else causes.push({ cause: 'The server hangs up on every TLS hello (it may not be a TLS server, or it is overloaded)', likelihood: 'high', ...(probe?.reason ? { evidence: `probe: ${probe.reason}` } : {}) });
+  causes.push({ cause: 'A load balancer or firewall in between cut the connection', likelihood: 'medium' });
+  causes.push({ cause: 'The server process crashed or is restarting', likelihood: 'medium' });
+  return causes;
+}
+
+function clientEvidence(e: FailureEvidence): ClientCertificateEvidence | null {
+  return clientCertificateEvidence(e.clientChain, e.probe?.acceptedCas ?? null, e.now);
+}
+
+/** The server refused us with an alert. Which alert, and what we sent, decide the diagnosis. */
+function diagnoseAlert(e: FailureEvidence, alert: TlsAlert, details: Record<string, string | number | boolean | string[]>): Diagnosis {
+  const sentCertificate = e.clientChain.length > 0;
+  if (alert.name === 'certificate_required' || (!sentCertificate && alert.name === 'handshake_failure' && e.probe?.certificateRequested === true)) {
+    return clientCertificateRequired(e, `${where(e)} requires a client certificate and none was sent (${alertText(alert)}).`, details);
+  }
+  const known = CLIENT_ALERTS[alert.name];
+  if (known && sentCertificate) return clientCertificateRejected(e, known.code, known.hint, `(${alertText(alert)})`, details);
+  if (alert.name === 'handshake_failure' && sentCertificate && e.probe?.certificateRequested === true) {
+    return clientCertificateRejected(e, 'generic', null, `(${alertText(alert)}, after the server asked for a client certificate)`, details);
+  }
+  if (alert.name === 'protocol_version') return diagnose('MTLS_NO_COMMON_PROTOCOL', `${where(e)} refused every TLS version this client offered (${alertText(alert)}).`, { details });
+  if (alert.name === 'insufficient_security' || (alert.name === 'handshake_failure' && e.probe?.outcome === 'alert')) {
+    return diagnose('MTLS_NO_COMMON_CIPHER', `${where(e)} accepts none of the cipher suites offered (${alertText(alert)}).`, { details });
+  }
+  if (alert.name === 'handshake_failure' && !sentCertificate) {
+    return diagnose('MTLS_TLS_HANDSHAKE_FAILED', `The TLS handshake with ${where(e)} failed (${alertText(alert)}), and no client certificate was sent.`, {
+      details,
+      causes: [
+        { cause: 'The server requires a client certificate', likelihood: e.probe?.certificateRequested === false ? 'low' : 'high', ...(e.probe?.reason ? { evidence: e.probe.reason } : {}) },
+        { cause: 'No common protocol or cipher', likelihood: 'medium' },
+      ],
+      fixes: ['Pass a client certificate: `--cert client.crt --key client.key`.'],
+    });
+  }
+  return diagnose('MTLS_TLS_HANDSHAKE_FAILED', `The TLS handshake with ${where(e)} failed (${alertText(alert)}).`, { details });
+}
+
+export function clientCertificateRequired(e: FailureEvidence, summary: string, details: Record<string, string | number | boolean | string[]>): Diagnosis {
+  const fixes: string[] = [];
+  const accepted = e.probe?.acceptedCas;
+  if (accepted && accepted.length > 0) fixes.push(`Use a certificate issued by one of the CAs the server accepts: ${accepted.map((n) => `"${n}"`).join(', ')}.`);
+  return diagnose('MTLS_CLIENT_CERT_REQUIRED', summary, { details, fixes });
+}
+
+/**
+ * The server refused the certificate we sent. A specific alert names the reason; a generic one
+ * (bad_certificate, a proxy's "SSL certificate error" page) is resolved by the evidence.
+ */
+export function clientCertificateRejected(
+  e: FailureEvidence,
+  alertCode: DiagnosisCode | 'generic',
+  hint: RejectionHint | null,
+  how: string,
+  details: Record<string, string | number | boolean | string[]>,
+): Diagnosis {
+  const evidence = clientEvidence(e);
+  const code = alertCode === 'generic' ? codeForGenericRejection(evidence) : alertCode;
+  const leaf = e.clientChain[0];
+  const name = leaf ? `"${leaf.subjectCommonName ?? leaf.subject}"` : '';
+  const reason: Partial<Record<DiagnosisCode, string>> = {
+    MTLS_CLIENT_CERT_UNKNOWN_CA: `it does not trust the CA that issued it ("${leaf?.issuer}")`,
+    MTLS_CLIENT_CERT_EXPIRED: `it expired on ${leaf?.notAfter}`,
+    MTLS_CLIENT_CERT_NOT_YET_VALID: `it is valid only from ${leaf?.notBefore}`,
+    MTLS_CLIENT_CERT_WRONG_USAGE: `it is not meant for client authentication (extended key usage: ${leaf?.extendedKeyUsage?.join(', ') ?? 'none'})`,
+    MTLS_CLIENT_CERT_REVOKED: 'it has been revoked',
+  };
+  const because = reason[code] ? `: ${reason[code]}` : '';
+  const summary = `${where(e)} rejected your client certificate ${name}${because} ${how}.`;
+  const causes = evidence ? rankRejectionCauses(evidence, e.probe?.acceptedCas ?? null, hint) : undefined;
+  return diagnose(code, summary.replace(/\s+\./, '.'), { details, ...(causes ? { causes } : {}) });
+}
+
+function diagnoseClosedAfterHandshake(e: FailureEvidence, details: Record<string, string | number | boolean | string[]>): Diagnosis {
+  const tls13 = e.connection.protocol === 'TLSv1.3';
+  const sent = e.clientChain.length > 0;
+  if (!sent && e.probe?.certificateRequested === true) {
+    return clientCertificateRequired(e, `${where(e)} asked for a client certificate, none was sent, and it closed the connection without answering.`, details);
+  }
+  const causes: RankedCause[] = [
+    {
+      cause: sent ? 'The server rejected your client certificate after the handshake' : 'The server requires a client certificate, and none was sent',
+      likelihood: tls13 ? 'high' : 'medium',
+      evidence: tls13 ? "in TLS 1.3 the server's verdict on the client certificate comes after the client's handshake completes" : `the connection used ${e.connection.protocol}`,
+    },
+    { cause: 'The server does not speak HTTP/1.1 on this port', likelihood: 'medium' },
+    { cause: 'The server closed idle or unwanted connections', likelihood: 'low' },
+  ];
+  return diagnose('MTLS_PEER_CLOSED_AFTER_HANDSHAKE', `The TLS handshake with ${where(e)} completed (${e.connection.protocol}), then the server closed the connection without an HTTP response or an alert.`, { details, causes });
+}
+
+const UNTRUSTED = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'CERT_UNTRUSTED']);
+
+/** Our own verification of the server failed: the chain Node received says why. */
+function diagnoseServerCertificate(e: FailureEvidence, details: Record<string, string | number | boolean | string[]>): Diagnosis {
+  const c = e.connection;
+  const leaf = e.serverChain[0];
+  if (leaf) {
+    details.serverCertificate = leaf.subject;
+    details.serverIssuer = leaf.issuer;
+  }
+  if (c.authorizationError) details.verifyError = c.authorizationError;
+  const error = c.authorizationError ?? '';
+  if (!error && c.hostnameError) {
+    const names = leaf?.subjectAltNames.map((n) => `${n.type}:${n.value}`) ?? [];
+    details.certificateNames = names;
+    return diagnose('MTLS_SERVER_NAME_MISMATCH', `The certificate of ${where(e)} is not valid for "${c.servername}"; it lists ${names.length > 0 ? names.join(', ') : 'no subjectAltName at all'}.`, { details });
+  }
+  if (error === 'CERT_HAS_EXPIRED' || error === 'CERT_NOT_YET_VALID') {
+    const when = error === 'CERT_HAS_EXPIRED' ? `expired on ${leaf?.notAfter}` : `is valid only from ${leaf?.notBefore}`;
+    return diagnose('MTLS_SERVER_CERT_EXPIRED', `The certificate of ${where(e)} ("${leaf?.subjectCommonName ?? leaf?.subject}") ${when}.`, { details });
+  }
+  if (error === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
+    return diagnose('MTLS_SERVER_CERT_SELF_SIGNED', `${where(e)} presents a self-signed certificate ("${leaf?.subject}") that is not among the CAs you trust.`, { details });
+  }
+  if (UNTRUSTED.has(error)) {
+    const trusted = e.trustedCaSubjects;
+    const sentAlone = e.serverChain.length === 1 && leaf !== undefined && !leaf.selfIssued;
+    const trustNote = trusted ? `you trust ${trusted.map((s) => `"${s}"`).join(', ')} (--cacert)` : "you trust Node's bundled public roots (no --cacert)";
+    // A leaf sent alone, from an issuer that is not a trust anchor, while the user named a CA:
+    // the usual story is an intermediate between the two that the server should have sent.
+    if (sentAlone && trusted && !trusted.includes(leaf.issuer)) {
+      return diagnose('MTLS_SERVER_CHAIN_INCOMPLETE', `${where(e)} sent only its own certificate, issued by "${leaf.issuer}", which is not a CA you trust; ${trustNote}.`, {
+        details,
+        causes: [
+          { cause: 'The server does not send the intermediate certificate that links its certificate to your CA', likelihood: 'high', evidence: `the server sent 1 certificate, issued by "${leaf.issuer}"` },
+          { cause: 'The CA given with --cacert is not the one behind this server', likelihood: 'medium', evidence: trustNote },
+        ],
+      });
+    }
+    return diagnose('MTLS_SERVER_CERT_UNTRUSTED', `The certificate of ${where(e)} was issued by "${leaf?.issuer ?? 'an unknown CA'}", which does not lead to a CA you trust; ${trustNote}.`, {
+      details,
+      causes: [
+        { cause: trusted ? 'The CA given with --cacert is not the one that issued the server\'s chain' : 'The server uses a private CA and --cacert was not given', likelihood: 'high', evidence: trustNote },
+        { cause: 'The server does not send its intermediate certificate', likelihood: sentAlone ? 'medium' : 'low', evidence: `the server sent ${e.serverChain.length} certificate(s)` },
+        { cause: 'A TLS-intercepting proxy replaced the certificate', likelihood: 'low' },
+      ],
+    });
+  }
+  return diagnose('MTLS_SERVER_CERT_INVALID', `The certificate of ${where(e)} failed verification: ${error}.`, { details });
+}

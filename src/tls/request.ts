@@ -1,0 +1,210 @@
+import { Client } from 'undici';
+import { parseCertificate, type CertificateFacts, type ParsedCertificate } from '../core/certificate/parse.js';
+import { diagnose } from '../core/errors.js';
+import type { Identity } from '../core/load/identity.js';
+import { toPem } from '../core/load/pem.js';
+import type { Diagnosis } from '../diagnoses/types.js';
+import { createConnector, newConnectionRecord, type ConnectionRecord } from './connector.js';
+import { diagnoseFailure, failureNeedsProbe, type FailureEvidence } from './diagnose.js';
+import { diagnoseHttpRejection, recognizeHttpRejection } from './http-rejection.js';
+import { probeServer, type ProbeResult } from './probe/index.js';
+
+export interface RequestOptions {
+  url: string;
+  method?: string;
+  headers?: [string, string][];
+  body?: Buffer;
+  identity?: Identity | null;
+  /** Trust anchors from --cacert; absent means Node's bundled roots. */
+  ca?: ParsedCertificate[] | null;
+  insecure?: boolean;
+  servername?: string;
+  /** --resolve entries: connect to `address` for host:port. */
+  resolve?: { host: string; port: number; address: string }[];
+  connectTimeoutMs?: number;
+  maxTimeMs?: number;
+  proxy?: URL | null;
+  /** 'always' also reads the server's CertificateRequest on success (for -v). */
+  probe?: 'always' | 'on-failure';
+  /** With --fail, an HTTP status of 400 or more is a failure. */
+  failOnHttpError?: boolean;
+  now?: Date;
+}
+
+export interface CertificateSummary {
+  subject: string;
+  issuer: string;
+  notBefore: string;
+  notAfter: string;
+  fingerprintSha256: string;
+  selfSigned: boolean;
+}
+
+/** Milliseconds from the start, like curl's time_namelookup, time_connect, … (null: not reached). */
+export interface RequestTimings {
+  dnsMs: number | null;
+  tcpMs: number | null;
+  tlsMs: number | null;
+  firstByteMs: number | null;
+  totalMs: number;
+}
+
+export interface RequestResult {
+  ok: boolean;
+  url: string;
+  timings: RequestTimings;
+  tls: {
+    address: string | null;
+    servername: string | null;
+    proxy: string | null;
+    version: string | null;
+    cipher: string | null;
+    alpn: string | null;
+    serverChain: CertificateSummary[];
+    /** Our verdict on the server: null when it verified; the reason otherwise (also with --insecure). */
+    serverVerificationError: string | null;
+    insecure: boolean;
+    clientCertificate: {
+      offered: CertificateSummary | null;
+      /** From the TLS 1.2 CertificateRequest, or the server's alert; null when it cannot be known. */
+      requested: boolean | null;
+      acceptedCas: string[] | null;
+      /** Why the request and CA list are unknown (TLS 1.3 encrypts them). */
+      requestUnknownReason: string | null;
+    };
+  };
+  response: { status: number; headers: Record<string, string | string[]>; body: Buffer } | null;
+  diagnosis: Diagnosis | null;
+}
+
+function summary(facts: CertificateFacts): CertificateSummary {
+  return { subject: facts.subject, issuer: facts.issuer, notBefore: facts.notBefore, notAfter: facts.notAfter, fingerprintSha256: facts.fingerprintSha256, selfSigned: facts.selfSigned };
+}
+
+function factsOf(chain: Buffer[]): CertificateFacts[] {
+  const facts: CertificateFacts[] = [];
+  for (const der of chain) {
+    try {
+      facts.push(parseCertificate(der, 'server certificate').facts);
+    } catch {
+      // A certificate we cannot parse is still shown by count; diagnosis works on the rest.
+    }
+  }
+  return facts;
+}
+
+function errorShape(error: unknown): FailureEvidence['error'] {
+  if (!error) return null;
+  const e = error as { code?: unknown; name?: unknown; message?: unknown };
+  return { code: typeof e.code === 'string' ? e.code : null, name: typeof e.name === 'string' ? e.name : 'Error', message: typeof e.message === 'string' ? e.message : String(error) };
+}
+
+/**
+ * One HTTPS request with a client certificate, and a diagnosis when it fails. Success means a
+ * response was read: in TLS 1.3 the server judges the client certificate after the client's
+ * handshake completes, so a finished handshake proves nothing. Never throws for network or TLS
+ * failures; those are the diagnosis.
+ */
+export async function performRequest(options: RequestOptions): Promise<RequestResult> {
+  const url = new URL(options.url);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(url.port || 443);
+  const record: ConnectionRecord = newConnectionRecord();
+  const identity = options.identity ?? null;
+  const connect = createConnector(
+    {
+      insecure: options.insecure === true,
+      ...(identity ? { identity: { certPem: identity.certificates.map((c) => toPem('CERTIFICATE', c.der)).join(''), keyPem: identity.key.key.export({ type: 'pkcs8', format: 'pem' }).toString() } } : {}),
+      ...(options.ca ? { caPem: options.ca.map((c) => toPem('CERTIFICATE', c.der)) } : {}),
+      ...(options.servername ? { servername: options.servername } : {}),
+      resolve: new Map((options.resolve ?? []).map((r) => [`${r.host}:${r.port}`, r.address])),
+      ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+      proxy: options.proxy ?? null,
+    },
+    record,
+  );
+  const client = new Client(url.origin, {
+    connect,
+    pipelining: 1,
+    ...(options.maxTimeMs ? { headersTimeout: options.maxTimeMs, bodyTimeout: options.maxTimeMs } : {}),
+  });
+  const signal = options.maxTimeMs ? AbortSignal.timeout(options.maxTimeMs) : undefined;
+  let response: RequestResult['response'] = null;
+  let firstByteMs: number | null = null;
+  let failure: unknown = null;
+  try {
+    const answer = await client.request({
+      path: `${url.pathname}${url.search}`,
+      method: (options.method ?? (options.body ? 'POST' : 'GET')) as 'GET',
+      headers: [['host', url.host], ['user-agent', 'mtls'], ...(options.headers ?? [])].flat(),
+      ...(options.body ? { body: options.body } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    firstByteMs = performance.now() - record.startedAt;
+    const body = Buffer.from(await answer.body.arrayBuffer());
+    response = { status: answer.statusCode, headers: answer.headers as Record<string, string | string[]>, body };
+  } catch (error) {
+    failure = error;
+  } finally {
+    await client.destroy().catch(() => undefined);
+  }
+  const totalMs = performance.now() - record.startedAt;
+
+  const clientChain = identity ? identity.certificates.map((c) => c.facts) : [];
+  const serverChain = factsOf(record.peerChain);
+  const maxTimeExceeded = signal?.aborted === true || (failure as { code?: string } | null)?.code?.startsWith('UND_ERR_HEADERS_TIMEOUT') === true || (failure as { code?: string } | null)?.code === 'UND_ERR_BODY_TIMEOUT';
+  const error = errorShape(failure);
+  const rejectedByHttp = response ? recognizeHttpRejection(response.status, response.body.toString('utf8')) !== null : false;
+  const wantProbe = options.probe === 'always' || rejectedByHttp || (failure !== null && !maxTimeExceeded && failureNeedsProbe(record, error));
+  const probe: ProbeResult | null = wantProbe
+    ? await probeServer({ host, port, ...(record.address ? { address: record.address } : {}), servername: options.servername ?? host, timeoutMs: Math.min(options.connectTimeoutMs ?? 5000, 5000) })
+    : null;
+
+  const evidence: FailureEvidence = {
+    error,
+    connection: record,
+    target: { host, port },
+    clientChain,
+    trustedCaSubjects: options.ca ? options.ca.map((c) => c.facts.subject) : null,
+    serverChain,
+    probe: record.proxy ? null : probe,
+    maxTimeExceeded,
+    connectTimeoutMs: options.connectTimeoutMs ?? null,
+    maxTimeMs: options.maxTimeMs ?? null,
+    now: options.now ?? new Date(),
+  };
+  let diagnosis: Diagnosis | null = null;
+  if (!response) diagnosis = diagnoseFailure(evidence);
+  else {
+    diagnosis = diagnoseHttpRejection(response.status, response.body.toString('utf8'), evidence);
+    if (!diagnosis && options.failOnHttpError && response.status >= 400) {
+      diagnosis = diagnose('MTLS_HTTP_ERROR_STATUS', `${host}:${port} answered HTTP ${response.status}.`, { details: { httpStatus: response.status } });
+    }
+  }
+
+  const requested = probe?.certificateRequested ?? (record.alert?.name === 'certificate_required' ? true : null);
+  return {
+    ok: diagnosis === null,
+    url: url.href,
+    timings: { dnsMs: record.dnsDoneMs, tcpMs: record.tcpDoneMs, tlsMs: record.tlsDoneMs, firstByteMs, totalMs },
+    tls: {
+      address: record.address,
+      servername: record.servername,
+      proxy: record.proxy,
+      version: record.protocol,
+      cipher: record.cipher,
+      alpn: record.alpn,
+      serverChain: serverChain.map(summary),
+      serverVerificationError: record.authorizationError ?? record.hostnameError,
+      insecure: options.insecure === true,
+      clientCertificate: {
+        offered: clientChain[0] ? summary(clientChain[0]) : null,
+        requested,
+        acceptedCas: probe?.acceptedCas ?? null,
+        requestUnknownReason: requested === null ? (probe?.reason ?? 'not probed') : null,
+      },
+    },
+    response,
+    diagnosis,
+  };
+}

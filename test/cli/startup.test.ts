@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN, ROOT } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const HEAVY = /@peculiar\/x509|\/undici\/|\/ora\/|pkijs|\/dist\/core\/pkcs12\/|reflect-metadata/;
+const dir = tempDir();
+
+function loadedModules(args: string[], name: string): { code: number; stdout: string; modules: string[] } {
+  const file = join(dir, `${name}.trace`);
+  const result = spawnSync(process.execPath, ['--import', join(ROOT, 'test/helpers/trace-imports.mjs'), BIN, ...args], {
+    env: { ...process.env, MTLS_TRACE_FILE: file, NO_COLOR: '1' },
+    encoding: 'utf8',
+  });
+  let modules: string[] = [];
+  try {
+    modules = readFileSync(file, 'utf8').trim().split('\n');
+  } catch {
+    modules = [];
+  }
+  return { code: result.status ?? -1, stdout: result.stdout, modules };
+}
+
+for (const args of [['--version'], ['--help'], ['inspect', '--help'], ['help', 'inspect']]) {
+  test(`mtls ${args.join(' ')} answers with exit 0 and loads none of x509, undici, ora, pkijs, pkcs12`, () => {
+    const { code, stdout, modules } = loadedModules(args, args.join('-'));
+    assert.equal(code, 0);
+    assert.ok(stdout.length > 0);
+    assert.ok(modules.some((m) => m.includes('/dist/cli/')), 'the trace saw the CLI load');
+    assert.deepEqual(modules.filter((m) => HEAVY.test(m)), []);
+  });
+}
+
+test('the trace does see heavy modules when a command needs them (control)', () => {
+  const { code, modules } = loadedModules(
+    ['inspect', 'fixtures/credentials/client-modern-aes256.p12', '--pass', 'env:P12_PASS'],
+    'control',
+  );
+  // The variable is unset here: exit 2 is fine; what matters is that the command module loaded.
+  assert.ok(code === 0 || code === 2);
+  assert.ok(modules.some((m) => m.includes('/dist/cli/commands/inspect.js')));
+  assert.ok(modules.some((m) => HEAVY.test(m)), 'the PKCS#12 reader is loaded by inspect');
+});
