@@ -3,11 +3,12 @@ import { Command } from 'commander';
 import type { Runner } from './action.js';
 import { EXIT_CODES_HELP } from './options.js';
 import { registerInspect } from './groups/inspect.js';
+import { registerChecks } from './groups/checks.js';
 import { registerRequest } from './groups/request.js';
 import { registerPki } from './groups/pki.js';
 
 /** Each command group registers its commands; the modules that do the work load lazily. */
-const groups: ((program: Command, runner: Runner) => void)[] = [registerInspect, registerRequest, registerPki];
+const groups: ((program: Command, runner: Runner) => void)[] = [registerInspect, registerRequest, registerPki, registerChecks];
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

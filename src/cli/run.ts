@@ -8,8 +8,6 @@ import { colorEnabled, createStyler } from '../render/color.js';
 import { renderDiagnosis } from '../render/diagnosis.js';
 import { toJsonDocument } from '../render/json.js';
 
-const REPORT_URL = 'https://github.com/mtls-dev/mtls/issues';
-
 /**
  * Runs one command line and returns its exit code; never throws and never exits the process.
  * 0 success, 1 the thing checked is wrong, 2 invalid invocation or input, 3 a bug.
@@ -47,7 +45,7 @@ function handleError(error: unknown, io: Io, state: RunState, argv: string[]): n
     io.stdout.write(toJsonDocument('error', { ok: false, error: { code: 'MTLS_INTERNAL', title: 'Internal error', summary: message } }));
   }
   io.stderr.write(`${style.red.bold('internal error')}: ${message}\n`);
-  io.stderr.write(`This is a bug in mtls; please report it at ${REPORT_URL} with the command you ran (leave out secrets).\n`);
+  io.stderr.write('This is a bug in mtls. Please report it to the mtls maintainers with the command you ran and `mtls --version` (leave out secrets).\n');
   if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
   else io.stderr.write('Run again with MTLS_DEBUG=1 to include the stack trace in the report.\n');
   return 3;

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { ChalkInstance } from 'chalk';
 import type { RequestResult } from '../tls/request.js';
 
@@ -18,11 +19,12 @@ export function renderVerbose(result: RequestResult, style: ChalkInstance): stri
   line('URL', result.url);
   if (tls.proxy) line('proxy', `CONNECT through ${tls.proxy}`);
   if (tls.address) line('address', tls.address);
-  line('SNI', tls.servername || '(none: IP address)');
+  const servername = tls.servername ?? '';
+  line('SNI', isIP(servername) ? `(none for an IP address; the certificate must list IP:${servername})` : servername);
   line('timings', `dns ${ms(timings.dnsMs)}, tcp ${ms(timings.tcpMs)}, tls ${ms(timings.tlsMs)}, first byte ${ms(timings.firstByteMs)}, total ${ms(timings.totalMs)}`);
   line('TLS', tls.version ? `${tls.version}, ${tls.cipher ?? '?'}, ALPN ${tls.alpn ?? '(none)'}` : 'handshake not completed');
   if (tls.serverChain.length > 0) {
-    line('server chain', `${tls.serverChain.length} certificate(s)`);
+    line('server chain', `${tls.serverChain.length} certificate(s), ${tls.serverChainSource}`);
     tls.serverChain.forEach((c, i) => {
       lines.push(`${style.dim('*')}   ${i}  subject ${c.subject}`);
       lines.push(`${style.dim('*')}      issuer  ${c.issuer}`);

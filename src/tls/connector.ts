@@ -148,7 +148,9 @@ export function createConnector(options: ConnectorOptions, record: ConnectionRec
         record.cipher = secure.getCipher()?.name ?? null;
         record.alpn = secure.alpnProtocol || null;
         record.peerChain = peerChain(secure.getPeerCertificate(true));
-        record.authorizationError = secure.authorized ? null : String(secure.authorizationError ?? 'unknown verification error');
+        const chainError = secure.authorized ? null : String(secure.authorizationError ?? 'unknown verification error');
+        // Node folds its own host name check into authorizationError; keep the two verdicts apart.
+        record.authorizationError = chainError === 'ERR_TLS_CERT_ALTNAME_INVALID' ? null : chainError;
         const peer = secure.getPeerCertificate();
         const identityError = peer && Object.keys(peer).length > 0 ? checkServerIdentity(servername, peer) : undefined;
         record.hostnameError = identityError ? identityError.message : null;
@@ -167,13 +169,27 @@ export function createConnector(options: ConnectorOptions, record: ConnectionRec
         record.dnsDoneMs = record.tcpDoneMs = elapsed();
         return tunnel;
       }
-      let address = options.resolve?.get(`${host}:${port}`) ?? (isIP(host) ? host : null);
-      if (!address) address = (await lookup(host)).address;
-      record.address = address;
+      const fixed = options.resolve?.get(`${host}:${port}`) ?? (isIP(host) ? host : null);
+      const addresses = fixed ? [fixed] : (await lookup(host, { all: true })).map((a) => a.address);
       record.dnsDoneMs = elapsed();
-      return await new Promise<Socket>((resolve, reject) => {
+      // Like curl, try each address of the name in turn ("localhost" may be ::1 then 127.0.0.1).
+      let lastError: unknown = null;
+      for (const address of addresses) {
+        try {
+          record.address = address;
+          return await tcpConnect(address, port, (raw) => (socket = raw));
+        } catch (error) {
+          lastError = error;
+          if (done) break;
+        }
+      }
+      throw lastError;
+    };
+
+    const tcpConnect = (address: string, port: number, track: (raw: Socket) => void) =>
+      new Promise<Socket>((resolve, reject) => {
         const raw = netConnect({ host: address, port });
-        socket = raw;
+        track(raw);
         raw.once('connect', () => {
           raw.off('error', reject);
           record.tcpDoneMs = elapsed();
@@ -181,7 +197,6 @@ export function createConnector(options: ConnectorOptions, record: ConnectionRec
         });
         raw.once('error', reject);
       });
-    };
 
     open().then(
       (raw) => (done ? raw.destroy() : startTls(raw)),

@@ -46,7 +46,7 @@ export function failureNeedsProbe(connection: ConnectionRecord, error: FailureEv
 }
 
 function alertText(alert: TlsAlert): string {
-  return `TLS alert ${alert.name} (${alert.description})`;
+  return `TLS alert ${alert.name}, ${alert.description}`;
 }
 
 function where(e: FailureEvidence): string {

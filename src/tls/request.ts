@@ -61,6 +61,8 @@ export interface RequestResult {
     cipher: string | null;
     alpn: string | null;
     serverChain: CertificateSummary[];
+    /** 'as sent' when read from the cleartext TLS 1.2 handshake; else as Node holds it (it may add the root from the trust store). */
+    serverChainSource: 'as sent' | 'as received by Node';
     /** Our verdict on the server: null when it verified; the reason otherwise (also with --insecure). */
     serverVerificationError: string | null;
     insecure: boolean;
@@ -152,10 +154,11 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
 
   const clientChain = identity ? identity.certificates.map((c) => c.facts) : [];
   const serverChain = factsOf(record.peerChain);
-  const maxTimeExceeded = signal?.aborted === true || (failure as { code?: string } | null)?.code?.startsWith('UND_ERR_HEADERS_TIMEOUT') === true || (failure as { code?: string } | null)?.code === 'UND_ERR_BODY_TIMEOUT';
   const error = errorShape(failure);
+  const maxTimeExceeded = signal?.aborted === true || error?.code === 'UND_ERR_HEADERS_TIMEOUT' || error?.code === 'UND_ERR_BODY_TIMEOUT';
   const rejectedByHttp = response ? recognizeHttpRejection(response.status, response.body.toString('utf8')) !== null : false;
-  const wantProbe = options.probe === 'always' || rejectedByHttp || (failure !== null && !maxTimeExceeded && failureNeedsProbe(record, error));
+  // The probe dials the server directly, which a proxied setup may not allow.
+  const wantProbe = !record.proxy && (options.probe === 'always' || rejectedByHttp || (failure !== null && !maxTimeExceeded && failureNeedsProbe(record, error)));
   const probe: ProbeResult | null = wantProbe
     ? await probeServer({ host, port, ...(record.address ? { address: record.address } : {}), servername: options.servername ?? host, timeoutMs: Math.min(options.connectTimeoutMs ?? 5000, 5000) })
     : null;
@@ -167,7 +170,7 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
     clientChain,
     trustedCaSubjects: options.ca ? options.ca.map((c) => c.facts.subject) : null,
     serverChain,
-    probe: record.proxy ? null : probe,
+    probe,
     maxTimeExceeded,
     connectTimeoutMs: options.connectTimeoutMs ?? null,
     maxTimeMs: options.maxTimeMs ?? null,
@@ -182,6 +185,7 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
     }
   }
 
+  const chainAsSent = probe?.tls12 ? probe.serverChain : [];
   const requested = probe?.certificateRequested ?? (record.alert?.name === 'certificate_required' ? true : null);
   return {
     ok: diagnosis === null,
@@ -194,7 +198,8 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
       version: record.protocol,
       cipher: record.cipher,
       alpn: record.alpn,
-      serverChain: serverChain.map(summary),
+      serverChain: (chainAsSent.length > 0 ? factsOf(chainAsSent) : serverChain).map(summary),
+      serverChainSource: chainAsSent.length > 0 ? 'as sent' : 'as received by Node',
       serverVerificationError: record.authorizationError ?? record.hostnameError,
       insecure: options.insecure === true,
       clientCertificate: {

@@ -105,7 +105,8 @@ const request: CommandAction<RequestFlags> = async (args, flags, ctx) => {
     insecure: flags.insecure === true,
     ...(servername ? { servername } : {}),
     resolve,
-    ...(flags.connectTimeout ? { connectTimeoutMs: Math.round(flags.connectTimeout * 1000) } : {}),
+    // curl's own connect limit is 300 s when none is given; never wait forever on a silent peer.
+    connectTimeoutMs: Math.round((flags.connectTimeout ?? 300) * 1000),
     ...(flags.maxTime ? { maxTimeMs: Math.round(flags.maxTime * 1000) } : {}),
     proxy,
     probe: flags.verbose ? 'always' : 'on-failure',

@@ -20,8 +20,8 @@ export function registerRequest(program: Command, runner: Runner): void {
     .command('request')
     .summary('a curl-like HTTPS request with a client certificate, and a diagnosis when it fails')
     .description(
-      'Send one HTTPS request with a client certificate, like curl, and when it fails say what happened,\n' +
-        'why (ranked by what your certificate and the server show) and what to run next. Success means a\n' +
+      'Send one HTTPS request with a client certificate, like curl, and when it fails say what happened, ' +
+        'why (ranked by what your certificate and the server show) and what to run next. Success means a ' +
         'response was read: in TLS 1.3 the server judges the client certificate after the handshake.',
     )
     .argument('<url>', 'https:// URL to request')

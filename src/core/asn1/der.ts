@@ -1,3 +1,5 @@
+import { readHeader } from './ber.js';
+
 /**
  * A minimal DER reader: enough to sniff what a blob is and to read a few parameters that no
  * installed schema covers (PBES2, the TLS CertificateRequest's DNs). Throws DerError on bad input;
@@ -19,22 +21,17 @@ export class DerError extends Error {
 }
 
 export function readTlv(bytes: Uint8Array, offset = 0, limit = bytes.length): Tlv {
-  if (offset + 2 > limit) throw new DerError('truncated header');
-  const tag = bytes[offset] as number;
-  if ((tag & 0x1f) === 0x1f) throw new DerError('multi-byte tags are not supported');
-  let length = bytes[offset + 1] as number;
-  let contentStart = offset + 2;
-  if (length & 0x80) {
-    const count = length & 0x7f;
-    if (count === 0 || count > 4) throw new DerError('unsupported length form');
-    if (contentStart + count > limit) throw new DerError('truncated length');
-    length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + (bytes[contentStart + i] as number);
-    contentStart += count;
+  let header;
+  try {
+    header = readHeader(bytes.subarray(0, limit), offset);
+  } catch (error) {
+    throw new DerError((error as Error).message);
   }
-  const end = contentStart + length;
+  if (header.length === null) throw new DerError('indefinite length is not DER');
+  const contentStart = offset + header.headerLength;
+  const end = contentStart + header.length;
   if (end > limit) throw new DerError('content runs past the end');
-  return { tag, start: offset, contentStart, end, bytes };
+  return { tag: header.tag, start: offset, contentStart, end, bytes };
 }
 
 /** The elements inside a constructed TLV (SEQUENCE, SET, [n] constructed). */

@@ -3,7 +3,7 @@ import type { ContentInfo } from '@peculiar/asn1-cms';
 import { AuthenticatedSafe, CertBag, SafeContents, type SafeBag } from '@peculiar/asn1-pfx';
 import { EncryptedPrivateKeyInfo, PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { MtlsError } from '../errors.js';
-import { decodeDisplayString, octetStringValue } from './der.js';
+import { decodeDisplayString, octetStringValue } from '../asn1/ber.js';
 import { judgeDialect } from './dialect.js';
 import { DecryptionFailed, corrupt, parseStructure, unsupported } from './failures.js';
 import { passwordEncodings, type PasswordEncoding } from './kdf.js';

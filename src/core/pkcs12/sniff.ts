@@ -1,5 +1,5 @@
 /** A cheap look at the first bytes: is this shaped like a PKCS#12 file? */
-import { readHeader } from './der.js';
+import { readHeader } from '../asn1/ber.js';
 
 const SEQUENCE = 0x30;
 const VERSION_3 = [0x02, 0x01, 0x03];

@@ -7,7 +7,7 @@ import { EncryptedData as EncryptedKeyData, EncryptedPrivateKeyInfo } from '@pec
 import { DigestInfo } from '@peculiar/asn1-rsa';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { MtlsError } from '../errors.js';
-import { encodeBmpString } from './der.js';
+import { encodeBmpString } from '../asn1/ber.js';
 import { MAX_ITERATIONS } from './failures.js';
 import { passwordEncoding, type PasswordEncoding } from './kdf.js';
 import { computeMac } from './mac.js';

@@ -33,7 +33,7 @@ export async function createCsr(request: CsrRequest): Promise<PkiResult> {
     name: subjectName({ commonName: request.name, ...request.subject }),
     keys: { privateKey: web.privateKey, publicKey: web.publicKey },
     signingAlgorithm: web.signingAlgorithm,
-    extensions: sans.length > 0 ? [new x509.SubjectAlternativeNameExtension(sans.map(generalName))] : [],
+    extensions: sans.length > 0 ? [new x509.SubjectAlternativeNameExtension(Array.from(sans, generalName))] : [],
   });
   const files = await writeOutputs(
     [

@@ -39,7 +39,7 @@ export async function profileExtensions(input: ExtensionInput): Promise<x509.Ext
     const rsaServer = profile === 'server' && input.subjectPublicKey.asymmetricKeyType === 'rsa';
     extensions.push(new x509.KeyUsagesExtension(Usage.digitalSignature | (rsaServer ? Usage.keyEncipherment : 0), true));
     extensions.push(new x509.ExtendedKeyUsageExtension([profile === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]));
-    if (sans.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(sans.map(generalName)));
+    if (sans.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(Array.from(sans, generalName)));
   }
   extensions.push(await x509.SubjectKeyIdentifierExtension.create(input.subjectSpki));
   if (profile !== 'root') extensions.push(await x509.AuthorityKeyIdentifierExtension.create(input.issuerSpki));

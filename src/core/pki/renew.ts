@@ -62,7 +62,8 @@ export async function renewCertificate(request: RenewRequest): Promise<PkiResult
     profile,
     subject: subjectOf(old.der, 'certificate'),
     subjectKey: key,
-    sans: old.facts.subjectAltNames.filter((n): n is SanEntry => ['DNS', 'IP', 'URI', 'email'].includes(n.type)),
+    // Array.from: the parsed list is an asn1 array subclass, which @peculiar/x509 would take for encoded names.
+    sans: Array.from(old.facts.subjectAltNames).filter((n): n is SanEntry => ['DNS', 'IP', 'URI', 'email'].includes(n.type)),
     notBefore: validity.notBefore,
     notAfter: validity.notAfter,
     issuer,

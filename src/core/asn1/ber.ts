@@ -1,7 +1,7 @@
 /**
- * The few BER/DER pieces that asn1-schema does not cover: reading element headers without
- * parsing (for the sniff), OCTET STRINGs in BER's constructed form (PKCS#12 allows BER, and some
- * exporters write it), and BMPStrings (friendlyName).
+ * The few BER pieces that asn1-schema does not cover: element headers (shared with the strict
+ * DER walker in der.ts), OCTET STRINGs in BER's constructed form (PKCS#12 allows BER, and some
+ * exporters write it), and BMPStrings (PKCS#12 friendlyName).
  */
 
 const TAG_OCTET_STRING = 0x04;
@@ -20,7 +20,7 @@ export interface ElementHeader {
 export function readHeader(bytes: Uint8Array, offset: number): ElementHeader {
   if (offset + 2 > bytes.length) throw new RangeError('ASN.1 header runs past the end');
   const tag = bytes[offset]!;
-  if ((tag & 0x1f) === 0x1f) throw new RangeError('ASN.1 high tag numbers do not occur in PKCS#12');
+  if ((tag & 0x1f) === 0x1f) throw new RangeError('ASN.1 high tag numbers are not supported');
   const constructed = (tag & 0x20) !== 0;
   const first = bytes[offset + 1]!;
   if (first < 0x80) return { tag, constructed, headerLength: 2, length: first };

@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { CommandAction } from '../action.js';
+import type { Context } from '../context.js';
+import { scanExpiry, type ExpiryTarget } from '../../core/expiry/scan.js';
+import { parseThreshold } from '../../core/time/duration.js';
+import { parseEndpoint } from '../../tls/endpoint.js';
+import { renderExpiry } from '../../render/expiry.js';
+import { toJsonDocument } from '../../render/json.js';
+
+interface ExpiryOptions {
+  warn: string;
+  fail: string;
+  pass?: string;
+  concurrency: number;
+  connectTimeout: number;
+  json?: boolean;
+}
+
+const expiry: CommandAction<ExpiryOptions> = async (args, options, ctx) => {
+  const thresholds = { warn: parseThreshold(options.warn, '--warn'), fail: parseThreshold(options.fail, '--fail') };
+  const password = await pkcs12Password(options, ctx);
+  // A path on disk wins over reading the same text as host:port.
+  const targets: ExpiryTarget[] = args.map((value) =>
+    !existsSync(resolve(ctx.io.cwd, value)) && parseEndpoint(value) ? { kind: 'endpoint', value } : { kind: 'path', value },
+  );
+  const now = new Date();
+  const spinner = await ctx.spinner('Reading certificates…');
+  try {
+    const report = await scanExpiry(targets, {
+      now,
+      thresholds,
+      cwd: ctx.io.cwd,
+      ...(password !== undefined ? { password } : {}),
+      concurrency: Math.max(1, options.concurrency),
+      readChain: async (value) => {
+        const endpoint = parseEndpoint(value);
+        if (!endpoint) return { ok: false, code: 'MTLS_USAGE', reason: `${value} is not host:port or an https:// URL` };
+        const { fetchPresentedChain } = await import('../../tls/peer-chain.js');
+        return fetchPresentedChain(endpoint, options.connectTimeout * 1000);
+      },
+      onProgress: (p) => spinner.update(`${p.certificates} certificates from ${p.files} files, ${p.endpoints} endpoints…`),
+    });
+    spinner.stop();
+    if (ctx.json) ctx.print(toJsonDocument('expiry', { ...report }));
+    else ctx.print(renderExpiry(report, ctx.out, now));
+    return report.ok ? 0 : 1;
+  } catch (error) {
+    spinner.stop();
+    throw error;
+  }
+};
+
+/**
+ * The PKCS#12 password from --pass or the environment. The credential modules (and the PKCS#12
+ * and ASN.1 code they pull in) load only when a password is given: a plain scan of many files
+ * should cost little more than Node's start-up.
+ */
+async function pkcs12Password(options: ExpiryOptions, ctx: Context): Promise<string | undefined> {
+  if (options.pass === undefined && !Object.keys(ctx.io.env).some((name) => name.endsWith('KEY_PASSPHRASE'))) return undefined;
+  const { resolveCredentials } = await import('../../config/resolve.js');
+  const { resolvePassphrase } = await import('../credentials.js');
+  const resolved = await resolveCredentials({ ...(options.pass ? { pass: options.pass } : {}) }, { env: ctx.io.env, cwd: ctx.io.cwd });
+  return (await resolvePassphrase(resolved, ctx))?.value;
+}
+
+export default expiry;

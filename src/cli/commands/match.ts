@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import type { CommandAction } from '../action.js';
+import { onceStdin, resolvePassphrase } from '../credentials.js';
+import { resolveCredentials } from '../../config/resolve.js';
+import { loadCredential } from '../../core/load/index.js';
+import type { InputFormat, LoadedSource } from '../../core/load/types.js';
+import { MtlsError } from '../../core/errors.js';
+import { certificatesNear, matchKey, type CertificateCandidate } from '../../core/match.js';
+import { renderMatch } from '../../render/match.js';
+import { toJsonDocument } from '../../render/json.js';
+
+interface MatchOptions {
+  pass?: string;
+  certType?: InputFormat;
+  json?: boolean;
+}
+
+const match: CommandAction<MatchOptions> = async (args, options, ctx) => {
+  const resolved = await resolveCredentials({ ...(options.pass ? { pass: options.pass } : {}) }, { env: ctx.io.env, cwd: ctx.io.cwd });
+  const passphrase = await resolvePassphrase(resolved, ctx);
+  const sources: LoadedSource[] = [];
+  for (const [i, value] of args.entries()) {
+    sources.push(
+      await loadCredential(value, {
+        ...(i === 0 && options.certType ? { format: options.certType } : {}),
+        ...(passphrase ? { passphrase } : {}),
+        cwd: ctx.io.cwd,
+        readStdin: onceStdin(ctx),
+        role: i === 0 ? 'certificate' : 'private key',
+      }),
+    );
+  }
+  const [first, ...rest] = sources as [LoadedSource, ...LoadedSource[]];
+  const cert = first.certificates[0];
+  if (!cert) throw new MtlsError('MTLS_WRONG_CONTENT', `${first.origin} holds no certificate; the first argument must be the certificate.`, { fixes: ['`mtls match CERT KEY`; check which file is which with `mtls inspect FILE`.'] });
+  const keySource = rest.find((s) => s.keys.length > 0) ?? (first.keys.length > 0 ? first : undefined);
+  const key = keySource?.keys[0];
+  if (!keySource || !key) {
+    throw new MtlsError('MTLS_USAGE', `No private key to compare: ${args.length === 1 ? `${first.origin} holds none` : 'none of the files holds one'}.`, {
+      fixes: ['`mtls match CERT KEY`, or `mtls match FILE.p12 --pass env:NAME` for a PKCS#12 file.'],
+    });
+  }
+
+  const others: CertificateCandidate[] = [];
+  for (const source of sources) {
+    source.certificates.forEach((c, i) => {
+      if (source === first && i === 0) return;
+      others.push({ name: c.facts.subjectCommonName ?? c.facts.subject, from: source.certificates.length > 1 ? `${source.origin} (certificate ${i + 1})` : source.origin, spkiSha256: c.facts.publicKey.spkiSha256 });
+    });
+  }
+  const certPath = resolve(ctx.io.cwd, args[0] as string);
+  if (cert.facts.publicKey.spkiSha256 !== key.facts.spkiSha256 && existsSync(certPath)) {
+    const near = (await certificatesNear(certPath)).filter((o) => o.from !== certPath);
+    others.push(...near.map((o) => ({ ...o, from: relative(ctx.io.cwd, o.from) })));
+  }
+
+  const result = matchKey({ cert, from: first.origin }, { key, from: keySource.origin }, others);
+  if (ctx.json) ctx.print(toJsonDocument('match', { ...result, pkcs12: first.pkcs12 !== null && keySource === first }));
+  else ctx.print(renderMatch(result, ctx.out));
+  return result.matches ? 0 : 1;
+};
+
+export default match;

@@ -1,0 +1,22 @@
+import type { ParsedCertificate } from '../certificate/parse.js';
+import { decodeCredential } from '../load/decode.js';
+
+/** Largest issuer download accepted: a certificate or small PKCS#7 bundle is a few KB. */
+const MAX_BYTES = 1 << 20;
+
+/**
+ * Downloads the certificate(s) at an AIA caIssuers URL (http, as CAs publish them), DER or
+ * PKCS#7 ("application/pkix-cert" / "application/pkcs7-mime"), PEM tolerated. Throws with a
+ * plain message on any failure; the caller records it as a finding.
+ */
+export async function fetchIssuerCertificates(url: string, timeoutMs: number): Promise<ParsedCertificate[]> {
+  const { request } = await import('undici');
+  const response = await request(url, { method: 'GET', headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs), maxRedirections: 3 } as Parameters<typeof request>[1]);
+  if (response.statusCode !== 200) {
+    await response.body.dump();
+    throw new Error(`HTTP ${response.statusCode}`);
+  }
+  const bytes = Buffer.from(await response.body.arrayBuffer());
+  if (bytes.length > MAX_BYTES) throw new Error('the answer is too large to be a certificate');
+  return decodeCredential({ bytes, origin: url, fromBase64: false }).certificates;
+}

@@ -1,0 +1,60 @@
+import type { ChalkInstance } from 'chalk';
+import type { ExpiryReport } from '../core/expiry/scan.js';
+import type { ExpiryRow, ExpiryStatus } from '../core/expiry/rows.js';
+import { relativeTime } from '../core/time/relative.js';
+
+const BAR_WIDTH = 12;
+
+/**
+ * One table, soonest expiry first. The bar is each certificate's lifetime from notBefore to
+ * notAfter with the part already used filled in, so a 90-day and a 10-year certificate can be
+ * compared at a glance.
+ */
+export function renderExpiry(report: ExpiryReport, style: ChalkInstance, now: Date): string {
+  const lines: string[] = [];
+  if (report.rows.length > 0) {
+    const header = ['STATUS  ', 'EXPIRES   ', 'IN               ', 'LIFETIME    ', ' ROLE         ', 'NAME'];
+    lines.push(style.dim(header.join(' ')));
+    for (const row of report.rows) lines.push(renderRow(row, style, now));
+  }
+  for (const u of report.unreachable) lines.push(`${style.red('unreachable')} ${u.endpoint}: ${u.reason} ${style.dim(`[${u.code}]`)}`);
+  for (const s of report.skipped) lines.push(`${style.yellow('skipped')} ${s.source}: ${s.reason}`);
+  lines.push('', summary(report, style));
+  return lines.join('\n');
+}
+
+function renderRow(row: ExpiryRow, style: ChalkInstance, now: Date): string {
+  const paint = colourOf(row.status, style);
+  const status = paint(row.status.padEnd(8));
+  const expires = row.notAfter.slice(0, 10);
+  const when = relativeTime(new Date(row.notAfter), now).padEnd(17);
+  const used = Math.min(BAR_WIDTH, Math.max(0, Math.round(row.lifetimeUsed * BAR_WIDTH)));
+  const bar = paint('━'.repeat(used)) + style.dim('─'.repeat(BAR_WIDTH - used));
+  return `${status} ${expires} ${when} ${bar}  ${row.role.padEnd(12)} ${style.bold(row.name)} ${style.dim(`${row.source}${row.position > 0 ? ` #${row.position + 1}` : ''}`)}`;
+}
+
+function colourOf(status: ExpiryStatus, style: ChalkInstance): (text: string) => string {
+  switch (status) {
+    case 'expired':
+    case 'fail':
+      return style.red;
+    case 'warn':
+      return style.yellow;
+    case 'not-yet-valid':
+      return style.cyan;
+    default:
+      return style.green;
+  }
+}
+
+function summary(report: ExpiryReport, style: ChalkInstance): string {
+  const { counts } = report;
+  const parts = [`${counts.certificates} certificate${counts.certificates === 1 ? '' : 's'} from ${counts.files} file${counts.files === 1 ? '' : 's'}${counts.endpoints > 0 ? ` and ${counts.endpoints} endpoint${counts.endpoints === 1 ? '' : 's'}` : ''}`];
+  if (counts.expired > 0) parts.push(style.red(`${counts.expired} expired`));
+  if (counts.failing > counts.expired) parts.push(style.red(`${counts.failing - counts.expired} within --fail ${report.fail}`));
+  if (counts.warning > 0) parts.push(style.yellow(`${counts.warning} within --warn ${report.warn}`));
+  if (report.ignoredFiles > 0) parts.push(style.dim(`${report.ignoredFiles} file${report.ignoredFiles === 1 ? '' : 's'} without certificates passed over`));
+  const verdict = report.ok ? style.green.bold('✔ ok') : style.red.bold('✘ failing');
+  const code = report.ok ? '' : style.dim(` (${report.unreachable.length > 0 && counts.failing === 0 ? 'MTLS_ENDPOINT_UNREACHABLE' : 'MTLS_EXPIRY_PAST_FAIL'})`);
+  return `${verdict}  ${parts.join(', ')}.${code}`;
+}
