@@ -80,7 +80,11 @@ function keyError(error: unknown, origin: string, encoding: KeyEncoding, encrypt
   const code = (error as { code?: string }).code ?? '';
   const message = (error as Error).message ?? '';
   if (encryption) {
-    if (code === 'ERR_OSSL_EVP_UNSUPPORTED' || /unsupported/i.test(message)) {
+    // A wrong passphrase usually fails the padding check ("bad decrypt"), but about one time in
+    // 256 the padding passes by chance and the garbage then fails to parse ("unsupported"). So
+    // "unsupported" means an unsupported cipher only when the cipher is one OpenSSL 3 dropped.
+    const legacyCipher = /RC2|RC4|\bDES-CBC\b|pbeWithMD5|pbeWithSHA1AndDES/i.test(encryption);
+    if (legacyCipher && (code === 'ERR_OSSL_EVP_UNSUPPORTED' || /unsupported/i.test(message))) {
       return new MtlsError('MTLS_KEY_CORRUPT', `${origin}: the key is encrypted with ${encryption}, which this OpenSSL build does not support.`, {
         fixes: [`Re-encrypt it with AES-256: \`openssl pkcs8 -topk8 -v2 aes-256-cbc -in ${origin} -out key-aes.pem\` (add -provider legacy -provider default to read the old one).`],
         cause: error,

@@ -1,8 +1,8 @@
 import { createPublicKey, generateKeyPair, webcrypto, type KeyObject } from 'node:crypto';
-
-type WebAlgorithm = webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams | webcrypto.EcdsaParams | webcrypto.Algorithm;
 import { promisify } from 'node:util';
 import { MtlsError } from '../errors.js';
+
+type WebAlgorithm = webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams | webcrypto.EcdsaParams | webcrypto.Algorithm;
 
 /** The key types `--key-type` offers; EC P-256 is the default: small, fast, and read by every TLS stack. */
 export const KEY_TYPES = ['ec-p256', 'ec-p384', 'rsa-2048', 'rsa-3072', 'rsa-4096', 'ed25519'] as const;
