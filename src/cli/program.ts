@@ -6,9 +6,10 @@ import { registerInspect } from './groups/inspect.js';
 import { registerChecks } from './groups/checks.js';
 import { registerRequest } from './groups/request.js';
 import { registerPki } from './groups/pki.js';
+import { registerServe } from './groups/serve.js';
 
 /** Each command group registers its commands; the modules that do the work load lazily. */
-const groups: ((program: Command, runner: Runner) => void)[] = [registerInspect, registerRequest, registerPki, registerChecks];
+const groups: ((program: Command, runner: Runner) => void)[] = [registerInspect, registerRequest, registerPki, registerChecks, registerServe];
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

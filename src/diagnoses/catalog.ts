@@ -9,6 +9,8 @@ import { inspectDiagnoses } from './catalog/inspect.js';
 import { pkiDiagnoses } from './catalog/pki.js';
 import { chainDiagnoses } from './catalog/chain.js';
 import { tlsDiagnoses } from './catalog/tls.js';
+import { serveDiagnoses } from './catalog/serve.js';
+import { doctorDiagnoses } from './catalog/doctor.js';
 
 export const catalog = {
   ...inputDiagnoses,
@@ -16,6 +18,8 @@ export const catalog = {
   ...pkiDiagnoses,
   ...chainDiagnoses,
   ...tlsDiagnoses,
+  ...serveDiagnoses,
+  ...doctorDiagnoses,
 } as const satisfies Catalog;
 
 export type DiagnosisCode = keyof typeof catalog;

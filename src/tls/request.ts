@@ -138,7 +138,7 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
     const answer = await client.request({
       path: `${url.pathname}${url.search}`,
       method: (options.method ?? (options.body ? 'POST' : 'GET')) as 'GET',
-      headers: [['host', url.host], ['user-agent', 'mtls'], ...(options.headers ?? [])].flat(),
+      headers: [['host', url.host], ['user-agent', 'mtls'], ...basicAuthFromUrl(url, options.headers ?? []), ...(options.headers ?? [])].flat(),
       ...(options.body ? { body: options.body } : {}),
       ...(signal ? { signal } : {}),
     });
@@ -189,7 +189,7 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
   const requested = probe?.certificateRequested ?? (record.alert?.name === 'certificate_required' ? true : null);
   return {
     ok: diagnosis === null,
-    url: url.href,
+    url: redactedUrl(url),
     timings: { dnsMs: record.dnsDoneMs, tcpMs: record.tcpDoneMs, tlsMs: record.tlsDoneMs, firstByteMs, totalMs },
     tls: {
       address: record.address,
@@ -212,4 +212,20 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
     response,
     diagnosis,
   };
+}
+
+/** As curl does: user:password in the URL becomes Basic authentication, unless a header sets it. */
+function basicAuthFromUrl(url: URL, headers: [string, string][]): [string, string][] {
+  if (!url.username && !url.password) return [];
+  if (headers.some(([name]) => name.toLowerCase() === 'authorization')) return [];
+  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  return [['authorization', `Basic ${Buffer.from(credentials).toString('base64')}`]];
+}
+
+/** The URL as it may be shown: a password in it is replaced, never printed. */
+export function redactedUrl(url: URL): string {
+  if (!url.password) return url.href;
+  const copy = new URL(url.href);
+  copy.password = '***';
+  return copy.href;
 }

@@ -54,6 +54,17 @@ describe('mtls request: the curl surface', { concurrency: true }, () => {
     assert.equal(seen.client, 'good client');
   });
 
+  it('user:password in the URL is sent as Basic auth, as curl does, and never shown', async () => {
+    const secretUrl = base.replace('https://', 'https://ana:url-secret-77@');
+    const result = await request([`${secretUrl}/auth`, '-v']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).headers.authorization, `Basic ${Buffer.from('ana:url-secret-77').toString('base64')}`);
+    assert.ok(!result.stderr.includes('url-secret-77'));
+    const json = await request([`${secretUrl}/auth`, '--json']);
+    assert.ok(!json.stdout.includes('url-secret-77'));
+    assert.match(JSON.parse(json.stdout).url, /ana:\*\*\*@/);
+  });
+
   it('--data-json posts JSON with JSON headers', async () => {
     const result = await request([`${base}/`, '--data-json', '{"a":1}']);
     const seen = JSON.parse(result.stdout);

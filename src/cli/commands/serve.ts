@@ -1,0 +1,79 @@
+import type { CommandAction } from '../action.js';
+import { MtlsError } from '../../core/errors.js';
+import { resolveSecret } from '../../core/load/secret.js';
+import type { Secret } from '../../core/load/types.js';
+import { isLoopbackHost, startServe, type ServeEvent } from '../../tls/serve/index.js';
+import { renderServeEvent, serveEventJsonLine } from '../../render/serve.js';
+import type { Context } from '../context.js';
+
+interface ServeFlags {
+  cert?: string;
+  key?: string;
+  clientCa?: string;
+  pass?: string;
+  port: number;
+  host: string;
+  optional?: boolean;
+  watch?: boolean;
+  crl?: string;
+  json?: boolean;
+}
+
+async function keyPassphrase(flags: ServeFlags, ctx: Context): Promise<Secret | undefined> {
+  if (flags.pass === undefined) return undefined;
+  const secret = await resolveSecret(flags.pass, { env: ctx.io.env, cwd: ctx.io.cwd });
+  if (secret.literal) ctx.warn('the passphrase was given on the command line, where other users can see it (ps, shell history); prefer --pass env:NAME or --pass file:PATH.');
+  return { origin: secret.origin, value: secret.value };
+}
+
+const serve: CommandAction<ServeFlags> = async (_args, flags, ctx) => {
+  const { onSignal } = ctx.io;
+  if (!flags.cert || !flags.clientCa) {
+    throw new MtlsError('MTLS_USAGE', `mtls serve needs ${[!flags.cert && '--cert', !flags.clientCa && '--client-ca'].filter(Boolean).join(' and ')}.`, {
+      fixes: ['Example: `mtls serve --cert pki/localhost.crt --key pki/localhost.key --client-ca pki/ca.crt` (make them with `mtls ca init` and `mtls issue server localhost`).'],
+    });
+  }
+  if (flags.port > 65535) throw new MtlsError('MTLS_USAGE', `--port ${flags.port} is not a TCP port (0 to 65535).`);
+  if (!onSignal) throw new MtlsError('MTLS_USAGE', 'mtls serve runs until SIGINT or SIGTERM, and this terminal cannot deliver them.');
+  if (!isLoopbackHost(flags.host)) {
+    ctx.warn(ctx.err.red.bold(`--host ${flags.host} is not a loopback address: other machines can reach this test server and see what it echoes. Use it only on a network you trust.`));
+  }
+  const passphrase = await keyPassphrase(flags, ctx);
+  const onEvent = (event: ServeEvent) => {
+    if (ctx.json) ctx.io.stdout.write(serveEventJsonLine(event));
+    else ctx.io.stderr.write(renderServeEvent(event, ctx.err));
+  };
+  const server = await startServe({
+    sources: {
+      cert: { value: flags.cert, from: '--cert' },
+      ...(flags.key ? { key: { value: flags.key, from: '--key' } } : {}),
+      clientCa: { value: flags.clientCa, from: '--client-ca' },
+      ...(flags.crl ? { crl: flags.crl } : {}),
+      ...(passphrase ? { passphrase } : {}),
+      cwd: ctx.io.cwd,
+    },
+    host: flags.host,
+    port: flags.port,
+    clientAuth: flags.optional ? 'optional' : 'required',
+    watch: flags.watch === true,
+    onEvent,
+  });
+  // The URL line is the result: a script reads it to know where to connect.
+  if (!ctx.json) ctx.print(server.url);
+  await untilStopped(onSignal, () => void server.reload('SIGHUP'));
+  await server.close();
+  return 0;
+};
+
+/** Resolves on SIGINT or SIGTERM; SIGHUP reloads meanwhile. Handlers are removed afterwards. */
+function untilStopped(onSignal: NonNullable<Context['io']['onSignal']>, reload: () => void): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      for (const remove of removers) remove();
+      resolve();
+    };
+    const removers = [onSignal('SIGINT', stop), onSignal('SIGTERM', stop), onSignal('SIGHUP', reload)];
+  });
+}
+
+export default serve;

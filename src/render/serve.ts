@@ -1,0 +1,57 @@
+import type { ChalkInstance } from 'chalk';
+import type { ServeEvent } from '../tls/serve/index.js';
+import type { ClientIdentity } from '../tls/serve/client-identity.js';
+import { SCHEMA_VERSION } from './json.js';
+
+/**
+ * `mtls serve --json`: one JSON object per line per event (JSON Lines), so a script can follow a
+ * running server; the single-document rule of --json cannot hold for a command that never ends.
+ */
+export function serveEventJsonLine(event: ServeEvent): string {
+  return `${JSON.stringify({ schemaVersion: SCHEMA_VERSION, kind: 'serve-event', ...event })}\n`;
+}
+
+function time(at: string): string {
+  return at.slice(11, 19);
+}
+
+/** "CN=alice (spiffe://…)" or "no certificate". */
+export function clientLabel(client: ClientIdentity): string {
+  if (!client.certificate) return 'no certificate';
+  const spiffe = client.certificate.spiffeId ? ` (${client.certificate.spiffeId})` : '';
+  return `"${client.certificate.subject}"${spiffe}`;
+}
+
+/** The human log line(s) for one event, for stderr. */
+export function renderServeEvent(event: ServeEvent, style: ChalkInstance): string {
+  const stamp = style.dim(time(event.at));
+  switch (event.event) {
+    case 'listening': {
+      const lines = [
+        `${stamp} listening on ${style.bold(event.url)} — client certificate ${event.clientAuth === 'required' ? 'required' : 'optional (requested, not required)'}`,
+        `         server certificate "${event.serverCertificate.subject}", sha256 ${event.serverCertificate.fingerprintSha256}`,
+        `         trusts clients issued by ${event.clientCas.map((s) => `"${s}"`).join(', ')}`,
+      ];
+      if (event.watching.length > 0) lines.push(`         watching ${event.watching.join(', ')} (and SIGHUP) to reload`);
+      lines.push(style.dim('         Ctrl-C stops; requests in flight are finished first.'));
+      return `${lines.join('\n')}\n`;
+    }
+    case 'request': {
+      const c = event.client;
+      const verdict = c.verified ? style.green('verified') : style.yellow(`NOT verified: ${c.notVerifiedBecause?.reason ?? 'unknown'}`);
+      return `${stamp} ${event.status} ${event.method} ${event.path} from ${c.remoteAddress ?? '?'}: ${clientLabel(c)}, ${verdict} (${c.tls.version ?? '?'}, ${c.tls.cipher ?? '?'})\n`;
+    }
+    case 'refused':
+      return `${stamp} ${style.red('refused')} ${event.client.remoteAddress ?? '?'}: ${event.reason} ${style.dim(`[${event.code}${event.detail ? `, ${event.detail}` : ''}]`)}\n`;
+    case 'handshake-failed':
+      return `${stamp} ${style.yellow('handshake failed')} ${event.remoteAddress ?? '?'}: ${event.reason} ${style.dim(`[${event.code}${event.detail ? `, ${event.detail}` : ''}]`)}\n`;
+    case 'reloaded':
+      return `${stamp} ${style.green('reloaded')} (${event.trigger}): server certificate "${event.serverCertificate.subject}", sha256 ${event.serverCertificate.fingerprintSha256}; trusts ${event.clientCas.map((s) => `"${s}"`).join(', ')}\n`;
+    case 'reload-refused':
+      return `${stamp} ${style.red('reload refused')} (${event.trigger}): ${event.diagnosis.summary} ${style.dim(`[${event.diagnosis.code}]`)}\n         the previous credentials keep serving.\n`;
+    case 'closing':
+      return `${stamp} stopping: no new connections; finishing requests in flight…\n`;
+    case 'closed':
+      return `${stamp} stopped.\n`;
+  }
+}

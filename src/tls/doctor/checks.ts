@@ -1,0 +1,183 @@
+import { parseCertificate, type ParsedCertificate } from '../../core/certificate/parse.js';
+import { systemTrustAnchors, trustAnchorsFrom } from '../../core/chain/trust.js';
+import { verifyChain } from '../../core/chain/verify.js';
+import { check, skipped, type DoctorCheck } from '../../core/doctor/types.js';
+import { catalog } from '../../diagnoses/catalog.js';
+import type { Diagnosis } from '../../diagnoses/types.js';
+import { clientCertificateEvidence } from '../client-evidence.js';
+import type { RequestResult } from '../request.js';
+import type { RemoteEvidence } from './gather.js';
+
+export interface RemoteCheckInput {
+  evidence: RemoteEvidence;
+  /** The certificates the user sends, leaf first; empty without a certificate. */
+  clientChain: ParsedCertificate[];
+  /** Why the client certificate cannot be presented (a key that does not match, say). */
+  identityProblem: string | null;
+  ca: { certificates: ParsedCertificate[]; origin: string } | null;
+  now: Date;
+}
+
+/** The network checks, in the order a connection goes: name, socket, TLS, server, client certificate, request. */
+export function remoteChecks(input: RemoteCheckInput): DoctorCheck[] {
+  const { evidence } = input;
+  const checks: DoctorCheck[] = [dnsCheck(evidence)];
+  const steps: [string, string][] = [
+    ['remote.tcp', 'TCP connection'],
+    ['remote.tls-versions', 'TLS versions'],
+    ['remote.server-chain', 'Server certificate'],
+    ['remote.client-cert-request', 'Client certificate requested'],
+    ['remote.client-cas', 'Client CAs the server accepts'],
+    ['remote.request', 'Request with the client certificate'],
+  ];
+  const skipRest = (from: number, reason: string) => checks.push(...steps.slice(from).map(([id, title]) => skipped(id, title, reason)));
+  if (!evidence.tcp) {
+    skipRest(0, 'The host name does not resolve.');
+    return checks;
+  }
+  checks.push(tcpCheck(evidence));
+  if (!evidence.versions) {
+    skipRest(1, 'No TCP connection.');
+    return checks;
+  }
+  checks.push(versionsCheck(evidence));
+  if (!evidence.serverChain) {
+    skipRest(2, 'No TLS version could be agreed.');
+    return checks;
+  }
+  checks.push(serverChainCheck(input), clientCertRequestCheck(input), clientCasCheck(input), requestCheck(input));
+  return checks;
+}
+
+function dnsCheck(evidence: RemoteEvidence): DoctorCheck {
+  const title = 'DNS';
+  if (!evidence.dns.ok) {
+    return check('remote.dns', title, 'fail', `${evidence.host} does not resolve (${evidence.dns.code}).`, { code: 'MTLS_DNS_FAILURE', fix: catalog.MTLS_DNS_FAILURE.fixes[0] });
+  }
+  if (evidence.dns.literal) return check('remote.dns', title, 'pass', `${evidence.host} is an IP address; no lookup needed.`);
+  return check('remote.dns', title, 'pass', `${evidence.host} resolves to ${evidence.dns.addresses.join(', ')}.`);
+}
+
+const TCP_CODES: Record<string, 'MTLS_CONNECTION_REFUSED' | 'MTLS_HOST_UNREACHABLE' | 'MTLS_CONNECT_TIMEOUT'> = {
+  ECONNREFUSED: 'MTLS_CONNECTION_REFUSED',
+  EHOSTUNREACH: 'MTLS_HOST_UNREACHABLE',
+  ENETUNREACH: 'MTLS_HOST_UNREACHABLE',
+  ETIMEDOUT: 'MTLS_CONNECT_TIMEOUT',
+};
+
+function tcpCheck(evidence: RemoteEvidence): DoctorCheck {
+  const tcp = evidence.tcp as NonNullable<RemoteEvidence['tcp']>;
+  const where = `${tcp.address}:${evidence.port}`;
+  if (tcp.ok) return check('remote.tcp', 'TCP connection', 'pass', `Connected to ${where}.`);
+  const code = TCP_CODES[tcp.code] ?? 'MTLS_HOST_UNREACHABLE';
+  return check('remote.tcp', 'TCP connection', 'fail', `No TCP connection to ${where} (${tcp.code}).`, { code, fix: catalog[code].fixes[0] });
+}
+
+function versionsCheck(evidence: RemoteEvidence): DoctorCheck {
+  const title = 'TLS versions';
+  const versions = evidence.versions ?? [];
+  const label = (v: string) => v.replace('TLSv', 'TLS ');
+  const offered = versions.filter((v) => v.offered === true).map((v) => label(v.version));
+  const others = versions.filter((v) => v.offered !== true).map((v) => `${label(v.version)} ${v.offered === false ? 'refused' : `unknown (${v.reason})`}`);
+  if (offered.length > 0) return check('remote.tls-versions', title, 'pass', `Speaks ${offered.join(' and ')}${others.length > 0 ? `; ${others.join(', ')}` : ''}.`);
+  if (evidence.probe?.outcome === 'not-tls') {
+    return check('remote.tls-versions', title, 'fail', `${evidence.host}:${evidence.port} does not speak TLS (${evidence.probe.reason}).`, { code: 'MTLS_PLAIN_HTTP', fix: catalog.MTLS_PLAIN_HTTP.fixes[0] });
+  }
+  return check('remote.tls-versions', title, 'fail', `Neither TLS 1.3 nor TLS 1.2 could be agreed: ${others.join(', ')}.`, { code: 'MTLS_NO_COMMON_PROTOCOL', fix: catalog.MTLS_NO_COMMON_PROTOCOL.fixes[0] });
+}
+
+/** The server's chain as a client sees it: to a CA in --cacert (else the system store), for the host name. */
+function serverChainCheck(input: RemoteCheckInput): DoctorCheck {
+  const title = 'Server certificate';
+  const chain = input.evidence.serverChain as NonNullable<RemoteEvidence['serverChain']>;
+  if (!chain.certificates) return skipped('remote.server-chain', title, `The server's certificates could not be read: ${chain.reason}`);
+  let parsed: ParsedCertificate[];
+  try {
+    parsed = chain.certificates.map((der) => parseCertificate(der, 'server certificate'));
+  } catch {
+    return check('remote.server-chain', title, 'fail', 'The server sent a certificate that does not parse.', { code: 'MTLS_SERVER_CERT_INVALID', fix: catalog.MTLS_SERVER_CERT_INVALID.fixes[0] });
+  }
+  const [leaf, ...bundled] = parsed;
+  if (!leaf) return check('remote.server-chain', title, 'fail', 'The server sent no certificate.', { code: 'MTLS_SERVER_CERT_INVALID', fix: catalog.MTLS_SERVER_CERT_INVALID.fixes[0] });
+  const trust = input.ca ? trustAnchorsFrom(input.ca.certificates, input.ca.origin) : systemTrustAnchors();
+  const verification = verifyChain({ leaf, bundled, trust, purpose: 'server', host: input.evidence.servername, at: input.now });
+  const problem = verification.problems[0];
+  if (problem) return check('remote.server-chain', title, 'fail', problem.summary, { code: problem.code, fix: problem.fix });
+  if (!verification.valid) return check('remote.server-chain', title, 'fail', verification.verdict, { code: 'MTLS_SERVER_CERT_UNTRUSTED', fix: catalog.MTLS_SERVER_CERT_UNTRUSTED.fixes[0] });
+  return check('remote.server-chain', title, 'pass', `${verification.verdict} (chain ${chain.source})`);
+}
+
+function isRequiredRefusal(result: RequestResult | null): boolean {
+  return result?.diagnosis?.code === 'MTLS_CLIENT_CERT_REQUIRED';
+}
+
+/** Whether the server asks (TLS 1.2 CertificateRequest) and insists (a request without one is refused). */
+function clientCertRequestCheck(input: RemoteCheckInput): DoctorCheck {
+  const title = 'Client certificate requested';
+  const { probe, anonymous } = input.evidence;
+  const asked = probe?.certificateRequested ?? null;
+  if (isRequiredRefusal(anonymous)) {
+    const how = asked ? 'asks for one in its TLS 1.2 CertificateRequest and refuses' : 'refuses';
+    return check('remote.client-cert-request', title, 'pass', `The server requires a client certificate: it ${how} a connection without one.`);
+  }
+  if (asked === false) {
+    return check('remote.client-cert-request', title, 'warn', 'The server does not ask for a client certificate (no CertificateRequest in its TLS 1.2 handshake): mutual TLS is not enforced here.', {
+      code: 'MTLS_CLIENT_CERT_NOT_REQUESTED',
+      fix: catalog.MTLS_CLIENT_CERT_NOT_REQUESTED.fixes[0],
+    });
+  }
+  if (anonymous && anonymous.response) {
+    if (asked) return check('remote.client-cert-request', title, 'pass', `The server asks for a client certificate but also answers without one (HTTP ${anonymous.response.status}): the certificate is optional, so the application must check it.`);
+    return check('remote.client-cert-request', title, 'warn', `The server answers without a client certificate (HTTP ${anonymous.response.status}); over TLS 1.3 whether it asks for one cannot be seen: mutual TLS is not enforced here.`, {
+      code: 'MTLS_CLIENT_CERT_NOT_REQUESTED',
+      fix: catalog.MTLS_CLIENT_CERT_NOT_REQUESTED.fixes[0],
+    });
+  }
+  if (asked) return check('remote.client-cert-request', title, 'pass', 'The server asks for a client certificate (TLS 1.2 CertificateRequest).');
+  return skipped('remote.client-cert-request', title, `Whether the server asks for a client certificate cannot be told: ${anonymous?.diagnosis?.summary ?? probe?.reason ?? 'no answer'}`);
+}
+
+/**
+ * The CA names from the TLS 1.2 CertificateRequest against the issuers and subjects of the
+ * chain the user sends (as OpenSSL-based servers accept any path that reaches a listed CA).
+ */
+function clientCasCheck(input: RemoteCheckInput): DoctorCheck {
+  const title = 'Client CAs the server accepts';
+  const { probe } = input.evidence;
+  if (!probe || probe.outcome === 'tls13-only') {
+    return skipped('remote.client-cas', title, 'The server speaks TLS 1.3 only, which encrypts its CertificateRequest: the CAs it accepts cannot be read.');
+  }
+  if (!probe.tls12) return skipped('remote.client-cas', title, `The TLS 1.2 handshake could not be read: ${probe.reason ?? probe.outcome}.`);
+  if (!probe.certificateRequested || probe.acceptedCas === null) return skipped('remote.client-cas', title, 'The server does not ask for a client certificate.');
+  const accepted = probe.acceptedCas;
+  if (accepted.length === 0) return check('remote.client-cas', title, 'pass', 'The server names no CAs: it takes any certificate it can verify.');
+  const list = accepted.map((n) => `"${n}"`).join(', ');
+  if (input.clientChain.length === 0) return check('remote.client-cas', title, 'pass', `The server accepts client certificates from ${list}.`);
+  const evidence = clientCertificateEvidence(input.clientChain.map((c) => c.facts), accepted, input.now);
+  const leaf = input.clientChain[0] as ParsedCertificate;
+  if (evidence?.issuerAccepted) return check('remote.client-cas', title, 'pass', `Your certificate's chain leads to a CA the server accepts (${list}).`);
+  return check('remote.client-cas', title, 'fail', `The server accepts client certificates from ${list} only; yours was issued by "${leaf.facts.issuer}".`, {
+    code: 'MTLS_CLIENT_CERT_UNKNOWN_CA',
+    fix: `Use a certificate issued by ${list}, or have the server trust "${leaf.facts.issuer}".`,
+  });
+}
+
+function requestCheck(input: RemoteCheckInput): DoctorCheck {
+  const title = 'Request with the client certificate';
+  const { request, anonymous } = input.evidence;
+  if (input.identityProblem) return skipped('remote.request', title, `No request with the client certificate: ${input.identityProblem}.`);
+  const result = request ?? anonymous;
+  if (!result) return skipped('remote.request', title, 'No request was made.');
+  const label = request ? title : 'Request without a client certificate';
+  if (result.diagnosis) return fromDiagnosis(label, result.diagnosis);
+  const response = result.response as NonNullable<RequestResult['response']>;
+  const how = `${response.status} over ${result.tls.version ?? 'TLS'}`;
+  if (response.status >= 400) {
+    return check('remote.request', label, 'warn', `The handshake succeeded, but ${input.evidence.url} answered HTTP ${how}.`, { code: 'MTLS_HTTP_ERROR_STATUS', fix: catalog.MTLS_HTTP_ERROR_STATUS.fixes[0] });
+  }
+  return check('remote.request', label, 'pass', `GET ${input.evidence.url} → HTTP ${how}${request ? ', with the client certificate' : ''}.`);
+}
+
+function fromDiagnosis(title: string, diagnosis: Diagnosis): DoctorCheck {
+  return check('remote.request', title, 'fail', diagnosis.summary, { code: diagnosis.code as DoctorCheck['code'] & string, ...(diagnosis.fixes[0] ? { fix: diagnosis.fixes[0] } : {}) });
+}

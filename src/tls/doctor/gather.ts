@@ -1,0 +1,158 @@
+import { lookup } from 'node:dns/promises';
+import { connect as netConnect, isIP } from 'node:net';
+import { connect as tlsConnect, type SecureVersion } from 'node:tls';
+import type { ParsedCertificate } from '../../core/certificate/parse.js';
+import type { Identity } from '../../core/load/identity.js';
+import { toPem } from '../../core/load/pem.js';
+import { MtlsError } from '../../core/errors.js';
+import { fetchPeerChain } from '../endpoint.js';
+import { probeServer, type ProbeResult } from '../probe/index.js';
+import { performRequest, type RequestResult } from '../request.js';
+
+export type DnsEvidence = { ok: true; addresses: string[]; literal: boolean } | { ok: false; code: string };
+export type TcpEvidence = { ok: true; address: string } | { ok: false; address: string; code: string };
+/** offered: null when the attempt failed for another reason than the version (the reason says which). */
+export interface VersionEvidence {
+  version: 'TLSv1.2' | 'TLSv1.3';
+  offered: boolean | null;
+  reason: string | null;
+}
+export type ServerChainEvidence = { certificates: Buffer[]; source: 'as sent in TLS 1.2' | 'as received' } | { certificates: null; reason: string };
+
+/** Everything the network checks look at, gathered in order; a step that cannot run is null. */
+export interface RemoteEvidence {
+  url: string;
+  host: string;
+  port: number;
+  servername: string;
+  dns: DnsEvidence;
+  tcp: TcpEvidence | null;
+  versions: VersionEvidence[] | null;
+  probe: ProbeResult | null;
+  serverChain: ServerChainEvidence | null;
+  /** A request without a client certificate: does the server insist on one? */
+  anonymous: RequestResult | null;
+  /** The real request, with the client certificate; null without one. */
+  request: RequestResult | null;
+}
+
+export interface GatherOptions {
+  url: URL;
+  servername?: string;
+  identity: Identity | null;
+  ca: ParsedCertificate[] | null;
+  timeoutMs: number;
+  now: Date;
+}
+
+/**
+ * Asks the server every question the doctor needs, each on its own connection so one answer
+ * never hides another: DNS, TCP, each TLS version alone, the TLS 1.2 CertificateRequest (the
+ * raw probe), the chain, a request without and one with the client certificate.
+ */
+export async function gatherRemoteEvidence(options: GatherOptions): Promise<RemoteEvidence> {
+  const { url, timeoutMs } = options;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(url.port || 443);
+  const servername = options.servername ?? host;
+  const evidence: RemoteEvidence = { url: url.href, host, port, servername, dns: await resolveHost(host), tcp: null, versions: null, probe: null, serverChain: null, anonymous: null, request: null };
+  if (!evidence.dns.ok) return evidence;
+  const address = evidence.dns.addresses[0] as string;
+  evidence.tcp = await tcpReachable(address, port, timeoutMs);
+  if (!evidence.tcp.ok) return evidence;
+
+  const target = { host, port, address, servername, timeoutMs };
+  const [tls12, tls13, probe] = await Promise.all([tryVersion('TLSv1.2', target, options.identity), tryVersion('TLSv1.3', target, options.identity), probeServer(target)]);
+  evidence.probe = probe;
+  // The raw probe reads the TLS 1.2 hello itself, so its answer settles 1.2 whatever the full handshake did.
+  if (probe.outcome === 'tls12') Object.assign(tls12, { offered: true, reason: null });
+  evidence.versions = [tls13, tls12];
+  if (!evidence.versions.some((v) => v.offered)) return evidence;
+
+  evidence.serverChain = await serverChain(evidence, options);
+  const request = (identity: Identity | null) =>
+    performRequest({
+      url: url.href,
+      identity,
+      ca: options.ca,
+      servername,
+      resolve: [{ host, port, address }],
+      connectTimeoutMs: timeoutMs,
+      maxTimeMs: timeoutMs * 2,
+      probe: 'on-failure',
+      now: options.now,
+    });
+  // Without a certificate the server shows whether it insists on one; a TLS 1.2 server that sends no CertificateRequest never does.
+  if (probe.certificateRequested !== false || !options.identity) evidence.anonymous = await request(null);
+  if (options.identity) evidence.request = await request(options.identity);
+  return evidence;
+}
+
+async function resolveHost(host: string): Promise<DnsEvidence> {
+  if (isIP(host)) return { ok: true, addresses: [host], literal: true };
+  try {
+    return { ok: true, addresses: (await lookup(host, { all: true })).map((a) => a.address), literal: false };
+  } catch (error) {
+    return { ok: false, code: (error as NodeJS.ErrnoException).code ?? 'error' };
+  }
+}
+
+function tcpReachable(address: string, port: number, timeoutMs: number): Promise<TcpEvidence> {
+  return new Promise((resolve) => {
+    const socket = netConnect({ host: address, port });
+    const done = (result: TcpEvidence) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => done({ ok: false, address, code: 'ETIMEDOUT' }), timeoutMs);
+    socket.once('connect', () => done({ ok: true, address }));
+    socket.once('error', (error: NodeJS.ErrnoException) => done({ ok: false, address, code: error.code ?? 'error' }));
+  });
+}
+
+/** Errors that mean "not this version", as OpenSSL reports them on either side. */
+const VERSION_REFUSED = /PROTOCOL_VERSION|UNSUPPORTED_PROTOCOL|NO_PROTOCOLS_AVAILABLE|WRONG_SSL_VERSION|TLSV1_ALERT_PROTOCOL_VERSION/;
+
+/**
+ * One handshake limited to one version (minVersion = maxVersion), not verifying the server:
+ * this only asks whether the version is spoken. The identity is offered so that a server
+ * requiring one does not end the handshake before the version is known.
+ */
+function tryVersion(version: SecureVersion & VersionEvidence['version'], target: { address: string; port: number; servername: string; timeoutMs: number }, identity: Identity | null): Promise<VersionEvidence> {
+  return new Promise((resolve) => {
+    const socket = tlsConnect({
+      host: target.address,
+      port: target.port,
+      ...(isIP(target.servername) ? {} : { servername: target.servername }),
+      minVersion: version,
+      maxVersion: version,
+      rejectUnauthorized: false,
+      ...(identity ? { cert: identity.certificates.map((c) => toPem('CERTIFICATE', c.der)).join(''), key: identity.key.key.export({ type: 'pkcs8', format: 'pem' }) } : {}),
+    });
+    const done = (result: VersionEvidence) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => done({ version, offered: null, reason: `no answer within ${target.timeoutMs} ms` }), target.timeoutMs);
+    socket.once('secureConnect', () => done({ version, offered: true, reason: null }));
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      const code = error.code ?? error.message;
+      done({ version, offered: VERSION_REFUSED.test(code) ? false : null, reason: code });
+    });
+  });
+}
+
+/** The chain exactly as sent when the TLS 1.2 probe read it; else from a TLS 1.3 handshake (which encrypts it). */
+async function serverChain(evidence: RemoteEvidence, options: GatherOptions): Promise<ServerChainEvidence> {
+  if (evidence.probe?.tls12 && evidence.probe.serverChain.length > 0) return { certificates: evidence.probe.serverChain, source: 'as sent in TLS 1.2' };
+  const endpoint = { host: evidence.host, port: evidence.port, label: `${evidence.host}:${evidence.port}` };
+  try {
+    const chain = await fetchPeerChain(endpoint, { timeoutMs: options.timeoutMs, ...(isIP(evidence.servername) ? {} : { servername: evidence.servername }) });
+    return { certificates: chain.certificates, source: 'as received' };
+  } catch (error) {
+    if (error instanceof MtlsError) return { certificates: null, reason: error.message };
+    throw error;
+  }
+}
