@@ -6,10 +6,11 @@ import { registerInspect } from './groups/inspect.js';
 import { registerChecks } from './groups/checks.js';
 import { registerRequest } from './groups/request.js';
 import { registerPki } from './groups/pki.js';
+import { registerDoctor } from './groups/doctor.js';
 import { registerServe } from './groups/serve.js';
 
 /** Each command group registers its commands; the modules that do the work load lazily. */
-const groups: ((program: Command, runner: Runner) => void)[] = [registerInspect, registerRequest, registerPki, registerChecks, registerServe];
+const groups: ((program: Command, runner: Runner) => void)[] = [registerInspect, registerRequest, registerPki, registerChecks, registerServe, registerDoctor];
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

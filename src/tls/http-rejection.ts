@@ -1,4 +1,5 @@
 import type { Diagnosis } from '../diagnoses/types.js';
+import type { DiagnosisCode } from '../diagnoses/catalog.js';
 import { clientCertificateRejected, clientCertificateRequired, type FailureEvidence } from './diagnose.js';
 
 /**
@@ -35,5 +36,22 @@ export function diagnoseHttpRejection(status: number, body: string, evidence: Fa
     const sent = evidence.clientChain.length > 0 ? ' although one was configured' : '';
     return clientCertificateRequired(evidence, `${evidence.target.host}:${evidence.target.port} requires a client certificate and received none${sent} ${how}.`, details);
   }
-  return clientCertificateRejected(evidence, 'generic', null, how, details);
+  return clientCertificateRejected(evidence, statedReason(body) ?? 'generic', null, how, details);
+}
+
+/**
+ * `mtls serve` (and servers that copy its format) states its reason in a "code:" line: the
+ * server's own verdict outranks any guess from local evidence.
+ */
+const SERVER_VERDICTS: Record<string, DiagnosisCode> = {
+  MTLS_SERVE_CLIENT_UNKNOWN_CA: 'MTLS_CLIENT_CERT_UNKNOWN_CA',
+  MTLS_SERVE_CLIENT_REVOKED: 'MTLS_CLIENT_CERT_REVOKED',
+  MTLS_CERT_EXPIRED: 'MTLS_CLIENT_CERT_EXPIRED',
+  MTLS_CERT_NOT_YET_VALID: 'MTLS_CLIENT_CERT_NOT_YET_VALID',
+  MTLS_CHAIN_WRONG_PURPOSE: 'MTLS_CLIENT_CERT_WRONG_USAGE',
+};
+
+function statedReason(body: string): DiagnosisCode | null {
+  const code = /^code: (MTLS_[A-Z0-9_]+)$/m.exec(body.slice(0, 4096))?.[1];
+  return code ? (SERVER_VERDICTS[code] ?? null) : null;
 }

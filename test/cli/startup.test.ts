@@ -24,7 +24,14 @@ function loadedModules(args: string[], name: string): { code: number; stdout: st
   return { code: result.status ?? -1, stdout: result.stdout, modules };
 }
 
-for (const args of [['--version'], ['--help'], ['inspect', '--help'], ['help', 'inspect']]) {
+/** Every command and subcommand, read from the program itself so a new command is covered too. */
+const { buildProgram } = await import('../../src/cli/program.js');
+const program = buildProgram({ io: { stdout: { write: () => true }, stderr: { write: () => true }, readStdin: async () => Buffer.alloc(0), env: {}, cwd: ROOT }, state: { exitCode: 0, json: false }, restore: (v) => v });
+const commandPaths = program.commands.flatMap((command) =>
+  command.commands.length > 0 ? command.commands.map((sub) => [command.name(), sub.name()]) : [[command.name()]],
+);
+
+for (const args of [['--version'], ['--help'], ['help', 'inspect'], ...commandPaths.map((path) => [...path, '--help'])]) {
   test(`mtls ${args.join(' ')} answers with exit 0 and loads none of x509, undici, ora, pkijs, pkcs12`, () => {
     const { code, stdout, modules } = loadedModules(args, args.join('-'));
     assert.equal(code, 0);

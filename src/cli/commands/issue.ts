@@ -61,7 +61,7 @@ export async function p12Password(flags: { p12Pass?: string; legacy?: boolean },
 function nextSteps(profile: LeafProfile, cert: string, key: string, ca: string, at: string): string[] {
   if (profile === 'server') {
     return [
-      `mtls serve --cert ${cert} --key ${key} --cacert ${ca}   an mTLS test server`,
+      `mtls serve --cert ${cert} --key ${key} --client-ca ${ca}   an mTLS test server`,
       `nginx: ssl_certificate ${cert}; ssl_certificate_key ${key}; ssl_client_certificate ${ca}; ssl_verify_client on;`,
       `mtls issue client alice${at}   a client certificate for it`,
     ];

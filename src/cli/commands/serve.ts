@@ -5,6 +5,7 @@ import type { Secret } from '../../core/load/types.js';
 import { isLoopbackHost, startServe, type ServeEvent } from '../../tls/serve/index.js';
 import { renderServeEvent, serveEventJsonLine } from '../../render/serve.js';
 import type { Context } from '../context.js';
+import { onceStdin } from '../credentials.js';
 
 interface ServeFlags {
   cert?: string;
@@ -21,7 +22,7 @@ interface ServeFlags {
 
 async function keyPassphrase(flags: ServeFlags, ctx: Context): Promise<Secret | undefined> {
   if (flags.pass === undefined) return undefined;
-  const secret = await resolveSecret(flags.pass, { env: ctx.io.env, cwd: ctx.io.cwd });
+  const secret = await resolveSecret(flags.pass, { env: ctx.io.env, cwd: ctx.io.cwd, readStdin: onceStdin(ctx) });
   if (secret.literal) ctx.warn('the passphrase was given on the command line, where other users can see it (ps, shell history); prefer --pass env:NAME or --pass file:PATH.');
   return { origin: secret.origin, value: secret.value };
 }

@@ -73,7 +73,7 @@ export function usageCheck(leaf: ParsedCertificate, role: Role, file?: string): 
       ...(file ? { file } : {}),
     });
   }
-  return check('usage', title, 'pass', `${capital(described)}.`);
+  return check('usage', title, 'pass', `${described}.`);
 }
 
 /** SHA-1/MD5 signatures and RSA keys under 2048 bits are refused by OpenSSL 3 at its default level. */
@@ -116,8 +116,4 @@ export function namesCheck(leaf: ParsedCertificate, role: Role, file?: string): 
 
 export function noCertificate(id: string, title: string): DoctorCheck {
   return skipped(id, title, 'No certificate was read.');
-}
-
-function capital(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

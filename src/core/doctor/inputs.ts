@@ -98,7 +98,7 @@ export async function loadInputs(settings: CredentialSettings, context: InputCon
   }
   checks.push(formatCheck(decoded, formatError, files));
   const keySource = settings.key ? decoded.key ?? null : decoded.cert ?? null;
-  checks.push(passphraseCheck(keySource, passphraseError, passphrase, settings.key ? files.key : files.cert, raws.cert !== undefined));
+  if (settings.cert || settings.key) checks.push(passphraseCheck(keySource, passphraseError, passphrase, settings.key ? files.key : files.cert, raws.cert !== undefined));
   return { checks, cert: decoded.cert ?? null, key: keySource, ca: decoded.ca ?? null, files };
 }
 

@@ -22,7 +22,8 @@ export interface LocalOutcome {
   identityProblem: string | null;
   /** The certificates the user would send, leaf first (also when the key does not match). */
   chain: ParsedCertificate[];
-  ca: ParsedCertificate[] | null;
+  /** --cacert, when it could be read. */
+  ca: { certificates: ParsedCertificate[]; origin: string } | null;
 }
 
 /**
@@ -33,7 +34,7 @@ export interface LocalOutcome {
 export async function runLocalChecks(settings: CredentialSettings, options: LocalOptions): Promise<LocalOutcome> {
   const inputs = await loadInputs(settings, options);
   const checks = [...inputs.checks];
-  const ca = inputs.ca?.certificates.length ? inputs.ca.certificates : null;
+  const ca = inputs.ca?.certificates.length ? { certificates: inputs.ca.certificates, origin: inputs.ca.origin } : null;
   const certificates = inputs.cert?.certificates ?? [];
   const key = inputs.key?.keys[0] ?? null;
   const ordered = leafFirst(certificates, key);
@@ -41,7 +42,8 @@ export async function runLocalChecks(settings: CredentialSettings, options: Loca
   const certFile = inputs.files.cert;
 
   if (!leaf) {
-    for (const [id, title] of LEAF_CHECKS) checks.push(noCertificate(id, title));
+    // Without a certificate given, the one skipped line about it says enough.
+    if (settings.cert) for (const [id, title] of LEAF_CHECKS) checks.push(noCertificate(id, title));
     return { checks, identity: null, identityProblem: settings.cert ? 'the certificate could not be read' : null, chain: [], ca };
   }
   let identityProblem: string | null = null;
@@ -56,10 +58,10 @@ export async function runLocalChecks(settings: CredentialSettings, options: Loca
   }
   checks.push(validityCheck(leaf, options.failWithin, options.now, certFile));
   checks.push(usageCheck(leaf, options.role, certFile));
-  const chain = chainCheck({ leaf, bundled, ca: ca ? { certificates: ca, origin: inputs.ca?.origin ?? '--cacert' } : null, role: options.role, now: options.now, ...(certFile ? { file: certFile } : {}) });
+  const chain = chainCheck({ leaf, bundled, ca, role: options.role, now: options.now, ...(certFile ? { file: certFile } : {}) });
   checks.push(chain.check);
   checks.push(caExpiryCheck(caLinks(chain.verification, bundled), options.failWithin, options.now, certFile));
-  checks.push(algorithmsCheck([...ordered, ...(ca ?? [])], certFile));
+  checks.push(algorithmsCheck([...ordered, ...(ca?.certificates ?? [])], certFile));
   checks.push(namesCheck(leaf, options.role, certFile));
   checks.push(bundleCheck(certificates, certFile));
 

@@ -2,7 +2,7 @@ import { parseCertificate, type ParsedCertificate } from '../../core/certificate
 import { systemTrustAnchors, trustAnchorsFrom } from '../../core/chain/trust.js';
 import { verifyChain } from '../../core/chain/verify.js';
 import { check, skipped, type DoctorCheck } from '../../core/doctor/types.js';
-import { catalog } from '../../diagnoses/catalog.js';
+import { catalog, isDiagnosisCode } from '../../diagnoses/catalog.js';
 import type { Diagnosis } from '../../diagnoses/types.js';
 import { clientCertificateEvidence } from '../client-evidence.js';
 import type { RequestResult } from '../request.js';
@@ -104,7 +104,7 @@ function serverChainCheck(input: RemoteCheckInput): DoctorCheck {
   const problem = verification.problems[0];
   if (problem) return check('remote.server-chain', title, 'fail', problem.summary, { code: problem.code, fix: problem.fix });
   if (!verification.valid) return check('remote.server-chain', title, 'fail', verification.verdict, { code: 'MTLS_SERVER_CERT_UNTRUSTED', fix: catalog.MTLS_SERVER_CERT_UNTRUSTED.fixes[0] });
-  return check('remote.server-chain', title, 'pass', `${verification.verdict} (chain ${chain.source})`);
+  return check('remote.server-chain', title, 'pass', `${verification.verdict.replace(/\.$/, '')} (chain ${chain.source}).`);
 }
 
 function isRequiredRefusal(result: RequestResult | null): boolean {
@@ -179,5 +179,5 @@ function requestCheck(input: RemoteCheckInput): DoctorCheck {
 }
 
 function fromDiagnosis(title: string, diagnosis: Diagnosis): DoctorCheck {
-  return check('remote.request', title, 'fail', diagnosis.summary, { code: diagnosis.code as DoctorCheck['code'] & string, ...(diagnosis.fixes[0] ? { fix: diagnosis.fixes[0] } : {}) });
+  return check('remote.request', title, 'fail', diagnosis.summary, { ...(isDiagnosisCode(diagnosis.code) ? { code: diagnosis.code } : {}), ...(diagnosis.fixes[0] ? { fix: diagnosis.fixes[0] } : {}) });
 }

@@ -57,9 +57,9 @@ export async function gatherRemoteEvidence(options: GatherOptions): Promise<Remo
   const servername = options.servername ?? host;
   const evidence: RemoteEvidence = { url: url.href, host, port, servername, dns: await resolveHost(host), tcp: null, versions: null, probe: null, serverChain: null, anonymous: null, request: null };
   if (!evidence.dns.ok) return evidence;
-  const address = evidence.dns.addresses[0] as string;
-  evidence.tcp = await tcpReachable(address, port, timeoutMs);
+  evidence.tcp = await firstReachable(evidence.dns.addresses, port, timeoutMs);
   if (!evidence.tcp.ok) return evidence;
+  const address = evidence.tcp.address;
 
   const target = { host, port, address, servername, timeoutMs };
   const [tls12, tls13, probe] = await Promise.all([tryVersion('TLSv1.2', target, options.identity), tryVersion('TLSv1.3', target, options.identity), probeServer(target)]);
@@ -95,6 +95,16 @@ async function resolveHost(host: string): Promise<DnsEvidence> {
   } catch (error) {
     return { ok: false, code: (error as NodeJS.ErrnoException).code ?? 'error' };
   }
+}
+
+/** Like curl, each address of the name in turn ("localhost" may be ::1, then 127.0.0.1); every later step uses the one that answered. */
+async function firstReachable(addresses: string[], port: number, timeoutMs: number): Promise<TcpEvidence> {
+  let last: TcpEvidence = { ok: false, address: addresses[0] ?? '', code: 'ENOTFOUND' };
+  for (const address of addresses) {
+    last = await tcpReachable(address, port, timeoutMs);
+    if (last.ok) return last;
+  }
+  return last;
 }
 
 function tcpReachable(address: string, port: number, timeoutMs: number): Promise<TcpEvidence> {
