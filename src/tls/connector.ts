@@ -1,9 +1,10 @@
 import { lookup } from 'node:dns/promises';
 import { isIP, connect as netConnect, type Socket } from 'node:net';
-import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { buildConnector } from 'undici';
 import { alertFromErrorCode, type TlsAlert } from './alerts.js';
 import { openTunnel } from './proxy.js';
+import { peerChainDer } from './endpoint.js';
 
 export interface ConnectorOptions {
   /** Client certificate chain (PEM, leaf first) and its key; absent when no identity is used. */
@@ -147,7 +148,7 @@ export function createConnector(options: ConnectorOptions, record: ConnectionRec
         record.protocol = secure.getProtocol();
         record.cipher = secure.getCipher()?.name ?? null;
         record.alpn = secure.alpnProtocol || null;
-        record.peerChain = peerChain(secure.getPeerCertificate(true));
+        record.peerChain = peerChainDer(secure.getPeerCertificate(true));
         const chainError = secure.authorized ? null : String(secure.authorizationError ?? 'unknown verification error');
         // Node folds its own host name check into authorizationError; keep the two verdicts apart.
         record.authorizationError = chainError === 'ERR_TLS_CERT_ALTNAME_INVALID' ? null : chainError;
@@ -206,17 +207,4 @@ export function createConnector(options: ConnectorOptions, record: ConnectionRec
       },
     );
   };
-}
-
-/** Walks Node's issuer links, leaf first, stopping at a self-signed certificate. */
-function peerChain(leaf: PeerCertificate & { issuerCertificate?: PeerCertificate }): Buffer[] {
-  const chain: Buffer[] = [];
-  const seen = new Set<string>();
-  let current: (PeerCertificate & { issuerCertificate?: PeerCertificate }) | undefined = leaf;
-  while (current && current.raw && !seen.has(current.fingerprint256)) {
-    seen.add(current.fingerprint256);
-    chain.push(current.raw);
-    current = current.issuerCertificate as typeof current;
-  }
-  return chain;
 }

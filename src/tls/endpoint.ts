@@ -86,7 +86,7 @@ export function fetchPeerChain(endpoint: Endpoint, options: PeerChainOptions): P
       if (settled) return;
       settled = true;
       const result: PeerChain = {
-        certificates: walkChain(socket.getPeerCertificate(true)),
+        certificates: peerChainDer(socket.getPeerCertificate(true)),
         protocol: socket.getProtocol() ?? null,
         cipher: socket.getCipher()?.name ?? null,
         alpn: typeof socket.alpnProtocol === 'string' ? socket.alpnProtocol : null,
@@ -106,7 +106,8 @@ export function fetchPeerChain(endpoint: Endpoint, options: PeerChainOptions): P
   });
 }
 
-function walkChain(leaf: DetailedPeerCertificate): Buffer[] {
+/** Walks Node's issuer links from the leaf, as DER, stopping where a certificate repeats (a self-signed root links to itself). */
+export function peerChainDer(leaf: DetailedPeerCertificate): Buffer[] {
   const chain: Buffer[] = [];
   const seen = new Set<string>();
   let current: DetailedPeerCertificate | undefined = leaf;
