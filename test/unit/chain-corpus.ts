@@ -12,14 +12,16 @@ import type { ChainRule } from '../../src/core/chain/types.js';
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY = 86_400_000;
 
-interface Issued {
+export interface Issued {
   name: string;
   cert: x509.X509Certificate;
   keys: CryptoKeyPair;
 }
 
-interface Spec {
+export interface Spec {
   name: string;
+  /** AIA caIssuers URLs, for chain build --fetch. */
+  caIssuers?: string[];
   issuer?: Issued;
   ca?: boolean | 'false';
   pathLen?: number;
@@ -47,7 +49,7 @@ export interface ChainCase {
 
 let serial = 1;
 
-async function issue(spec: Spec, now: Date): Promise<Issued> {
+export async function issue(spec: Spec, now: Date): Promise<Issued> {
   const keys = (await crypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
   const issuer = spec.issuer;
   const extensions: x509.Extension[] = [await x509.SubjectKeyIdentifierExtension.create(keys.publicKey)];
@@ -62,6 +64,7 @@ async function issue(spec: Spec, now: Date): Promise<Issued> {
   if (spec.eku) extensions.push(new x509.ExtendedKeyUsageExtension(spec.eku));
   const names = [...(spec.dns ?? []).map((value) => ({ type: 'dns' as const, value })), ...(spec.ips ?? []).map((value) => ({ type: 'ip' as const, value }))];
   if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names));
+  if (spec.caIssuers) extensions.push(new x509.AuthorityInfoAccessExtension({ caIssuers: spec.caIssuers.map((value) => new x509.GeneralName('url', value)) }));
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: (serial++).toString(16).padStart(4, '0'),
     subject: `CN=${spec.name}`,

@@ -10,13 +10,22 @@ const MAX_BYTES = 1 << 20;
  * plain message on any failure; the caller records it as a finding.
  */
 export async function fetchIssuerCertificates(url: string, timeoutMs: number): Promise<ParsedCertificate[]> {
-  const { request } = await import('undici');
-  const response = await request(url, { method: 'GET', headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs), maxRedirections: 3 } as Parameters<typeof request>[1]);
-  if (response.statusCode !== 200) {
-    await response.body.dump();
-    throw new Error(`HTTP ${response.statusCode}`);
+  const { Agent, interceptors, request } = await import('undici');
+  // undici 7 follows redirects only through its interceptor (the old maxRedirections option throws).
+  const dispatcher = new Agent().compose(interceptors.redirect({ maxRedirections: 3 }));
+  try {
+    const response = await request(url, { method: 'GET', dispatcher, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
+    if (response.statusCode !== 200) {
+      await response.body.dump();
+      throw new Error(`HTTP ${response.statusCode}`);
+    }
+    return certificatesFrom(Buffer.from(await response.body.arrayBuffer()), url);
+  } finally {
+    await dispatcher.close();
   }
-  const bytes = Buffer.from(await response.body.arrayBuffer());
+}
+
+function certificatesFrom(bytes: Buffer, url: string): ParsedCertificate[] {
   if (bytes.length > MAX_BYTES) throw new Error('the answer is too large to be a certificate');
   return decodeCredential({ bytes, origin: url, fromBase64: false }).certificates;
 }
