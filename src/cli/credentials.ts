@@ -41,16 +41,23 @@ export async function resolvePassphrase(resolved: ResolvedCredentials, ctx: Cont
   return { origin: secret.origin, value: secret.value };
 }
 
-const stdinCache = new WeakMap<object, Promise<Buffer>>();
+const stdinClaimed = new WeakSet<object>();
 
-/** Standard input can be read once; every reader in one run shares that read. */
+/**
+ * Standard input can feed one input per run. A second reader (`--key - --pass stdin`, say) is
+ * refused rather than handed the same bytes: a password silently read from a PEM header line
+ * would protect nothing.
+ */
 export function onceStdin(ctx: Context): () => Promise<Buffer> {
   return () => {
-    let pending = stdinCache.get(ctx.io);
-    if (!pending) {
-      pending = ctx.io.readStdin();
-      stdinCache.set(ctx.io, pending);
+    if (stdinClaimed.has(ctx.io)) {
+      return Promise.reject(
+        new MtlsError('MTLS_CONFLICTING_INPUTS', 'Standard input was asked for twice (by two of -, --pass stdin, -d @-); it can feed only one input.', {
+          causes: [],
+        }),
+      );
     }
-    return pending;
+    stdinClaimed.add(ctx.io);
+    return ctx.io.readStdin();
   };
 }

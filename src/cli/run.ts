@@ -31,6 +31,11 @@ function handleError(error: unknown, io: Io, state: RunState, argv: string[]): n
     // commander has already printed its message; help and version are successes.
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
     if (error.exitCode === 0) return 0;
+    // A script that asked for JSON still gets one document, even for a usage error.
+    if (state.json) {
+      const summary = error.message.replace(/^error: /, '');
+      io.stdout.write(toJsonDocument('error', { ok: false, error: { code: 'MTLS_USAGE', title: 'Invalid command line', summary, exit: 2 } }));
+    }
     return 2;
   }
   if (error instanceof MtlsError) {

@@ -41,8 +41,9 @@ export async function loadConfigFile(explicit: string | undefined, cwd: string):
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch (error) {
-    throw new MtlsError('MTLS_CONFIG_INVALID', `Config file ${path} is not valid JSON: ${(error as Error).message}.`);
+  } catch {
+    // V8's message quotes the text around the error, which may be a passphrase: give only the place.
+    throw new MtlsError('MTLS_CONFIG_INVALID', `Config file ${path} is not valid JSON (${syntaxErrorPlace(text)}).`, { causes: [] });
   }
   return validateConfig(data, path);
 }
@@ -123,6 +124,35 @@ async function interpolate(
     last = (match.index ?? 0) + match[0].length;
   }
   return out + text.slice(last);
+}
+
+/**
+ * Where the JSON breaks, as line and column. Node 20 does not say, so the first offset at which
+ * a prefix fails for a reason other than "ends too early" is found by bisection (a few parses).
+ */
+function syntaxErrorPlace(text: string): string {
+  const failsEarly = (length: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, length));
+      return false;
+    } catch (error) {
+      const message = (error as Error).message;
+      if (/end of JSON input|Unterminated/i.test(message)) return false;
+      // A cut-off prefix fails "at position N" where N is its own end: that is not the real error.
+      const position = /at position (\d+)/.exec(message)?.[1];
+      return position === undefined || Number(position) < length;
+    }
+  };
+  let low = 0;
+  let high = text.length;
+  if (!failsEarly(high)) return 'the file ends too early';
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (failsEarly(middle)) high = middle;
+    else low = middle + 1;
+  }
+  const before = text.slice(0, low).split('\n');
+  return `line ${before.length}, column ${before[before.length - 1]?.length ?? 0}`; // the failing character's column
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

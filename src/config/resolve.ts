@@ -1,5 +1,5 @@
 import type { InputFormat, Secret } from '../core/load/types.js';
-import { secretFromEnv } from '../core/load/secret.js';
+import { normalizeEnvPrefix, secretFromEnv } from '../core/load/secret.js';
 import { loadConfigFile, resolveProfile, targetProfile, type CredentialProfile } from './file.js';
 
 /** Credential flags as every command spells them (curl's names). */
@@ -44,7 +44,7 @@ export interface ResolveEnv {
  */
 export async function resolveCredentials(flags: CredentialFlags, where: ResolveEnv, target?: string): Promise<ResolvedCredentials> {
   const { env } = where;
-  const prefix = flags.envPrefix?.replace(/_+$/, '');
+  const prefix = flags.envPrefix === undefined ? undefined : normalizeEnvPrefix(flags.envPrefix);
   const config = await loadConfigFile(flags.config, where.cwd);
   const matched = config ? targetProfile(config, target) : null;
   const layers: { from: string; profile: CredentialProfile }[] = [];

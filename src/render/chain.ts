@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { ChainLink, ChainVerification } from '../core/chain/types.js';
-import type { ChainBuild } from '../core/chain/build.js';
+import type { BuiltLink, ChainBuild } from '../core/chain/build.js';
 
 /** The verdict first, then the path drawn leaf → root with the failing links marked. */
 export function renderChainVerification(result: ChainVerification, style: ChalkInstance): string {
@@ -16,13 +16,13 @@ export function renderChainVerification(result: ChainVerification, style: ChalkI
     for (const p of result.problems.slice(1)) lines.push(`  ${style.yellow('•')} ${p.summary} ${style.dim(`[${p.code}]`)}`);
   }
   if (result.unused.length > 0) lines.push('', style.dim(`Not on the path: ${result.unused.map((u) => `'${u.name}'`).join(', ')}`));
-  const checked = [`purpose ${result.purpose}`, result.host ? `host ${result.host}` : 'no host check (--host)', `at ${result.at}`, `trusting ${result.trust.origin} (${result.trust.count})`];
+  const checked = ['signatures, validity, CA constraints, name constraints (DNS, IP), critical extensions', `purpose ${result.purpose}`, result.host ? `host ${result.host}` : 'no host check (--host)', `at ${result.at}`, `trusting ${result.trust.origin} (${result.trust.count})`];
   lines.push('', style.dim(`Checked: ${checked.join('; ')}.`));
   if (!result.valid && result.problems[0]) lines.push(style.dim(`Code: ${result.problems[0].code} (see docs/diagnoses.md)`));
   return lines.join('\n');
 }
 
-export function drawPath(path: ChainLink[], style: ChalkInstance, faults = new Map<number, string[]>()): string[] {
+export function drawPath(path: (ChainLink | BuiltLink)[], style: ChalkInstance, faults = new Map<number, string[]>()): string[] {
   return path.map((link, i) => {
     const indent = i === 0 ? '' : `${'  '.repeat(i - 1)}└─ `;
     const rules = faults.get(i);

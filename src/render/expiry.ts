@@ -17,10 +17,15 @@ export function renderExpiry(report: ExpiryReport, style: ChalkInstance, now: Da
     lines.push(style.dim(header.join(' ')));
     for (const row of report.rows) lines.push(renderRow(row, style, now));
   }
-  for (const u of report.unreachable) lines.push(`${style.red('unreachable')} ${u.endpoint}: ${u.reason} ${style.dim(`[${u.code}]`)}`);
+  for (const u of report.unreachable) lines.push(`${style.red('unreachable')} ${u.endpoint}: ${withoutPrefix(u.reason, `${u.endpoint}: `)} ${style.dim(`[${u.code}]`)}`);
   for (const s of report.skipped) lines.push(`${style.yellow('skipped')} ${s.source}: ${s.reason}`);
   lines.push('', summary(report, style));
   return lines.join('\n');
+}
+
+/** The connection error already names the endpoint, which the row prints first. */
+function withoutPrefix(text: string, prefix: string): string {
+  return text.startsWith(prefix) ? text.slice(prefix.length) : text;
 }
 
 function renderRow(row: ExpiryRow, style: ChalkInstance, now: Date): string {

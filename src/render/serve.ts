@@ -32,6 +32,7 @@ export function renderServeEvent(event: ServeEvent, style: ChalkInstance): strin
         `         server certificate "${event.serverCertificate.subject}", sha256 ${event.serverCertificate.fingerprintSha256}`,
         `         trusts clients issued by ${event.clientCas.map((s) => `"${s}"`).join(', ')}`,
       ];
+      for (const warning of event.serverCertificate.warnings) lines.push(`         ${style.yellow('warning:')} ${warning}`);
       if (event.watching.length > 0) lines.push(`         watching ${event.watching.join(', ')} (and SIGHUP) to reload`);
       lines.push(style.dim('         Ctrl-C stops; requests in flight are finished first.'));
       return `${lines.join('\n')}\n`;

@@ -1,4 +1,5 @@
 import type { CertificateFacts } from '../core/certificate/parse.js';
+import { ekuAllows } from '../core/chain/purpose.js';
 import type { RankedCause } from '../diagnoses/types.js';
 import type { DiagnosisCode } from '../diagnoses/catalog.js';
 
@@ -9,7 +10,7 @@ export interface ClientCertificateEvidence {
   chainNames: string[];
   expired: boolean;
   notYetValid: boolean;
-  /** EKU present without clientAuth (or anyExtendedKeyUsage), or key usage without digitalSignature. */
+  /** EKU present without clientAuth, or key usage without digitalSignature. */
   notForClientAuth: boolean;
   /** null when the server's accepted-CA list is unknown or empty (empty means it names none). */
   issuerAccepted: boolean | null;
@@ -18,8 +19,8 @@ export interface ClientCertificateEvidence {
 export function clientCertificateEvidence(chain: CertificateFacts[], acceptedCas: string[] | null, now: Date): ClientCertificateEvidence | null {
   const leaf = chain[0];
   if (!leaf) return null;
-  const eku = leaf.extendedKeyUsage;
-  const ekuWrong = eku !== null && !eku.includes('clientAuth') && !eku.includes('anyExtendedKeyUsage');
+  // The same rule as chain verification (OpenSSL's): anyExtendedKeyUsage alone does not allow clientAuth.
+  const ekuWrong = !ekuAllows(leaf, 'client');
   const kuWrong = leaf.keyUsage !== null && !leaf.keyUsage.includes('digitalSignature');
   const chainNames = chain.flatMap((c) => [c.subject, c.issuer]);
   // Servers (OpenSSL's verification) accept a client whose path reaches any listed CA, so any
@@ -52,13 +53,18 @@ const REJECTION_CAUSES = {
 export function rankRejectionCauses(evidence: ClientCertificateEvidence, acceptedCas: string[] | null, alertHint: keyof typeof REJECTION_CAUSES | null): RankedCause[] {
   const { leaf } = evidence;
   const accepted = acceptedCas && acceptedCas.length > 0 ? acceptedCas.map((n) => `"${n}"`).join(', ') : null;
+  // A CA name the server accepts proves little: two CAs can share a name (a re-created CA), and
+  // the server judges by key. So a matching name keeps this cause in view rather than ruling it out.
   const causes: RankedCause[] = [
     {
       cause: REJECTION_CAUSES.unknownCa,
-      likelihood: evidence.issuerAccepted === false || alertHint === 'unknownCa' ? 'high' : evidence.issuerAccepted === true ? 'low' : 'medium',
-      evidence: accepted
-        ? `your certificate was issued by "${leaf.issuer}"; the server accepts ${accepted}`
-        : `your certificate was issued by "${leaf.issuer}"; the CAs the server accepts could not be read`,
+      likelihood: evidence.issuerAccepted === false || alertHint === 'unknownCa' ? 'high' : 'medium',
+      evidence:
+        evidence.issuerAccepted === true
+          ? `the server accepts a CA named "${leaf.issuer}", your certificate's issuer, yet refused it: a different CA with the same name (re-created CA?)`
+          : accepted
+            ? `your certificate was issued by "${leaf.issuer}"; the server accepts ${accepted}`
+            : `your certificate was issued by "${leaf.issuer}"; the CAs the server accepts could not be read`,
     },
     {
       cause: REJECTION_CAUSES.expired,

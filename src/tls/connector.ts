@@ -1,7 +1,8 @@
 import { lookup } from 'node:dns/promises';
-import { isIP, connect as netConnect, type Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { buildConnector } from 'undici';
+import { connectInTurn } from './address.js';
 import { alertFromErrorCode, type TlsAlert } from './alerts.js';
 import { openTunnel } from './proxy.js';
 import { peerChainDer } from './endpoint.js';
@@ -173,31 +174,16 @@ export function createConnector(options: ConnectorOptions, record: ConnectionRec
       const fixed = options.resolve?.get(`${host}:${port}`) ?? (isIP(host) ? host : null);
       const addresses = fixed ? [fixed] : (await lookup(host, { all: true })).map((a) => a.address);
       record.dnsDoneMs = elapsed();
-      // Like curl, try each address of the name in turn ("localhost" may be ::1 then 127.0.0.1).
-      let lastError: unknown = null;
-      for (const address of addresses) {
-        try {
+      const connected = await connectInTurn(addresses, port, {
+        onAttempt: (address, raw) => {
           record.address = address;
-          return await tcpConnect(address, port, (raw) => (socket = raw));
-        } catch (error) {
-          lastError = error;
-          if (done) break;
-        }
-      }
-      throw lastError;
-    };
-
-    const tcpConnect = (address: string, port: number, track: (raw: Socket) => void) =>
-      new Promise<Socket>((resolve, reject) => {
-        const raw = netConnect({ host: address, port });
-        track(raw);
-        raw.once('connect', () => {
-          raw.off('error', reject);
-          record.tcpDoneMs = elapsed();
-          resolve(raw);
-        });
-        raw.once('error', reject);
+          socket = raw;
+        },
+        stop: () => done,
       });
+      record.tcpDoneMs = elapsed();
+      return connected.socket;
+    };
 
     open().then(
       (raw) => (done ? raw.destroy() : startTls(raw)),

@@ -2,6 +2,7 @@ import type { CertificateFacts } from '../core/certificate/parse.js';
 import { diagnose } from '../core/errors.js';
 import type { DiagnosisCode } from '../diagnoses/catalog.js';
 import type { Diagnosis, RankedCause } from '../diagnoses/types.js';
+import { hostPort } from './address.js';
 import type { TlsAlert } from './alerts.js';
 import { clientCertificateEvidence, codeForGenericRejection, rankRejectionCauses, type ClientCertificateEvidence, type RejectionHint } from './client-evidence.js';
 import type { ConnectionRecord } from './connector.js';
@@ -15,8 +16,8 @@ export interface FailureEvidence {
   target: { host: string; port: number };
   /** The client certificate chain offered (leaf first); empty when none was given. */
   clientChain: CertificateFacts[];
-  /** Subjects of the CAs given with --cacert; null when Node's bundled roots were used. */
-  trustedCaSubjects: string[] | null;
+  /** The CAs given with --cacert; null when Node's bundled roots were used. */
+  trustedCas: CertificateFacts[] | null;
   /** Server chain facts, leaf first, as Node holds it. */
   serverChain: CertificateFacts[];
   probe: ProbeResult | null;
@@ -50,7 +51,7 @@ function alertText(alert: TlsAlert): string {
 }
 
 function where(e: FailureEvidence): string {
-  return `${e.target.host}:${e.target.port}`;
+  return hostPort(e.target.host, e.target.port);
 }
 
 function baseDetails(e: FailureEvidence): Record<string, string | number | boolean | string[]> {
@@ -71,11 +72,13 @@ export function diagnoseFailure(e: FailureEvidence): Diagnosis {
   const c = e.connection;
   const code = e.error?.code ?? '';
   const details = baseDetails(e);
-  if (c.connectTimedOut) {
-    const stage = c.tcpDoneMs === null ? 'the TCP connection was not accepted' : 'the TCP connection was made but the TLS handshake never finished';
-    return diagnose('MTLS_CONNECT_TIMEOUT', `Could not connect to ${where(e)} within ${e.connectTimeoutMs} ms: ${stage}.`, { details });
+  const stage = c.tcpDoneMs === null ? 'the TCP connection was not accepted' : 'the TCP connection was made but the TLS handshake never finished';
+  // The limit that fired names the diagnosis: --max-time also bounds connecting.
+  if (e.maxTimeExceeded) {
+    const still = c.connectTimedOut ? `: ${stage}` : '';
+    return diagnose('MTLS_REQUEST_TIMEOUT', `The request to ${where(e)} did not finish within ${e.maxTimeMs} ms${still}.`, { details });
   }
-  if (e.maxTimeExceeded) return diagnose('MTLS_REQUEST_TIMEOUT', `The request to ${where(e)} did not finish within ${e.maxTimeMs} ms.`, { details });
+  if (c.connectTimedOut) return diagnose('MTLS_CONNECT_TIMEOUT', `Could not connect to ${where(e)} within ${e.connectTimeoutMs} ms: ${stage}.`, { details });
   if (code === 'MTLS_PROXY_REFUSED') return diagnose('MTLS_PROXY_FAILED', `${e.error?.message}.`, { details });
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NODATA') {
     return diagnose('MTLS_DNS_FAILURE', `The host name "${e.target.host}" does not resolve (${code}).`, { details });
@@ -178,7 +181,41 @@ export function clientCertificateRejected(
   const because = reason[code] ? `: ${reason[code]}` : '';
   const summary = `${where(e)} rejected your client certificate ${name}${because} ${how}.`;
   const causes = evidence ? rankRejectionCauses(evidence, e.probe?.acceptedCas ?? null, hint) : undefined;
-  return diagnose(code, summary.replace(/\s+\./, '.'), { details, ...(causes ? { causes } : {}) });
+  const fixes = code === 'MTLS_CLIENT_CERT_UNKNOWN_CA' ? unknownCaFixes(e, evidence) : [];
+  return diagnose(code, summary.replace(/\s+\./, '.'), { details, ...(causes ? { causes } : {}), fixes });
+}
+
+/** Fixes for an untrusted issuer that fit what was seen: only steps that can work for this server and this chain. */
+function unknownCaFixes(e: FailureEvidence, evidence: ClientCertificateEvidence | null): string[] {
+  const fixes: string[] = [];
+  const accepted = e.probe?.acceptedCas;
+  if (evidence?.issuerAccepted === true) {
+    fixes.push(`The server accepts a CA named "${evidence.leaf.issuer}" but not your certificate: names are not keys, so the CA was probably re-created. Issue a new certificate from the CA the server trusts now, or give the server the current CA.`);
+  } else if (accepted && accepted.length > 0) {
+    fixes.push(`Use a certificate issued by one of the CAs the server accepts: ${accepted.map((n) => `"${n}"`).join(', ')}.`);
+  } else if (e.probe?.outcome === 'tls13-only') {
+    fixes.push('The server speaks TLS 1.3 only, which encrypts the list of CAs it accepts: ask its operator which CA issues its client certificates, and use a certificate from that CA.');
+  } else if (!e.probe && !e.connection.proxy && e.connection.protocol !== 'TLSv1.3') {
+    fixes.push('See which CAs the server accepts: `mtls request URL -v` lists them when the server speaks TLS 1.2.');
+  }
+  const intermediate = evidence?.issuerAccepted === true ? null : missingIntermediate(e);
+  const bundle = '`cat client.crt intermediate.crt > client-chain.crt`';
+  if (intermediate === 'known') fixes.push(`Send the intermediate with your certificate: ${bundle}.`);
+  if (intermediate === 'unknown') fixes.push(`If "${e.clientChain.at(-1)?.issuer}" is an intermediate CA, send it with your certificate: ${bundle}.`);
+  return fixes;
+}
+
+/**
+ * Whether the chain the user sends stops below a CA certificate that is not a root. 'none' when
+ * it ends in a self-signed certificate or its issuer is a root at hand (--cacert or the chain
+ * itself): then there is no intermediate to send. 'unknown' when the issuer is nowhere at hand.
+ */
+function missingIntermediate(e: FailureEvidence): 'known' | 'unknown' | 'none' {
+  const top = e.clientChain.at(-1);
+  if (!top || top.selfSigned) return 'none';
+  const issuer = [...e.clientChain, ...(e.trustedCas ?? [])].find((c) => c.subject === top.issuer);
+  if (!issuer) return 'unknown';
+  return issuer.selfSigned ? 'none' : 'known';
 }
 
 function diagnoseClosedAfterHandshake(e: FailureEvidence, details: Record<string, string | number | boolean | string[]>): Diagnosis {
@@ -224,7 +261,7 @@ function diagnoseServerCertificate(e: FailureEvidence, details: Record<string, s
     return diagnose('MTLS_SERVER_CERT_SELF_SIGNED', `${where(e)} presents a self-signed certificate ("${leaf?.subject}") that is not among the CAs you trust.`, { details });
   }
   if (UNTRUSTED.has(error)) {
-    const trusted = e.trustedCaSubjects;
+    const trusted = e.trustedCas?.map((ca) => ca.subject) ?? null;
     const sentAlone = e.serverChain.length === 1 && leaf !== undefined && !leaf.selfIssued;
     const trustNote = trusted ? `you trust ${trusted.map((s) => `"${s}"`).join(', ')} (--cacert)` : "you trust Node's bundled public roots (no --cacert)";
     // A leaf sent alone, from an issuer that is not a trust anchor, while the user named a CA:

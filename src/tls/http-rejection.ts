@@ -1,5 +1,6 @@
 import type { Diagnosis } from '../diagnoses/types.js';
 import type { DiagnosisCode } from '../diagnoses/catalog.js';
+import { hostPort } from './address.js';
 import { clientCertificateRejected, clientCertificateRequired, type FailureEvidence } from './diagnose.js';
 
 /**
@@ -27,14 +28,14 @@ export function diagnoseHttpRejection(status: number, body: string, evidence: Fa
   const rejection = recognizeHttpRejection(status, body);
   if (!rejection) return null;
   const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1]?.trim() ?? body.split('\n')[0]?.slice(0, 100) ?? '';
-  const details: Record<string, string | number | boolean | string[]> = { server: `${evidence.target.host}:${evidence.target.port}`, httpStatus: status, page: title };
+  const details: Record<string, string | number | boolean | string[]> = { server: hostPort(evidence.target.host, evidence.target.port), httpStatus: status, page: title };
   if (evidence.connection.protocol) details.tlsVersion = evidence.connection.protocol;
   if (evidence.clientChain[0]) details.clientCertificate = evidence.clientChain[0].subject;
   if (evidence.probe?.acceptedCas) details.acceptedCas = evidence.probe.acceptedCas;
   const how = `(HTTP ${status} "${title}")`;
   if (rejection === 'certificate-missing' || evidence.clientChain.length === 0) {
     const sent = evidence.clientChain.length > 0 ? ' although one was configured' : '';
-    return clientCertificateRequired(evidence, `${evidence.target.host}:${evidence.target.port} requires a client certificate and received none${sent} ${how}.`, details);
+    return clientCertificateRequired(evidence, `${hostPort(evidence.target.host, evidence.target.port)} requires a client certificate and received none${sent} ${how}.`, details);
   }
   return clientCertificateRejected(evidence, statedReason(body) ?? 'generic', null, how, details);
 }

@@ -3,6 +3,8 @@ import { parseCertificate, type CertificateFacts, type ParsedCertificate } from 
 import { diagnose } from '../core/errors.js';
 import type { Identity } from '../core/load/identity.js';
 import { toPem } from '../core/load/pem.js';
+import { hostPort } from './address.js';
+import { identityPem } from './identity-pem.js';
 import type { Diagnosis } from '../diagnoses/types.js';
 import { createConnector, newConnectionRecord, type ConnectionRecord } from './connector.js';
 import { diagnoseFailure, failureNeedsProbe, type FailureEvidence } from './diagnose.js';
@@ -113,14 +115,17 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
   const port = Number(url.port || 443);
   const record: ConnectionRecord = newConnectionRecord();
   const identity = options.identity ?? null;
+  // --max-time bounds everything, connecting included: a peer that takes TCP and never speaks TLS must not outlast it.
+  const connectLimitMs = Math.min(options.connectTimeoutMs ?? Infinity, options.maxTimeMs ?? Infinity);
+  const maxTimeLimitsConnect = options.maxTimeMs !== undefined && connectLimitMs === options.maxTimeMs;
   const connect = createConnector(
     {
       insecure: options.insecure === true,
-      ...(identity ? { identity: { certPem: identity.certificates.map((c) => toPem('CERTIFICATE', c.der)).join(''), keyPem: identity.key.key.export({ type: 'pkcs8', format: 'pem' }).toString() } } : {}),
+      ...(identity ? { identity: identityPem(identity) } : {}),
       ...(options.ca ? { caPem: options.ca.map((c) => toPem('CERTIFICATE', c.der)) } : {}),
       ...(options.servername ? { servername: options.servername } : {}),
       resolve: new Map((options.resolve ?? []).map((r) => [`${r.host}:${r.port}`, r.address])),
-      ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+      ...(Number.isFinite(connectLimitMs) ? { connectTimeoutMs: connectLimitMs } : {}),
       proxy: options.proxy ?? null,
     },
     record,
@@ -155,7 +160,7 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
   const clientChain = identity ? identity.certificates.map((c) => c.facts) : [];
   const serverChain = factsOf(record.peerChain);
   const error = errorShape(failure);
-  const maxTimeExceeded = signal?.aborted === true || error?.code === 'UND_ERR_HEADERS_TIMEOUT' || error?.code === 'UND_ERR_BODY_TIMEOUT';
+  const maxTimeExceeded = (record.connectTimedOut && maxTimeLimitsConnect) || signal?.aborted === true || error?.code === 'UND_ERR_HEADERS_TIMEOUT' || error?.code === 'UND_ERR_BODY_TIMEOUT';
   const rejectedByHttp = response ? recognizeHttpRejection(response.status, response.body.toString('utf8')) !== null : false;
   // The probe dials the server directly, which a proxied setup may not allow.
   const wantProbe = !record.proxy && (options.probe === 'always' || rejectedByHttp || (failure !== null && !maxTimeExceeded && failureNeedsProbe(record, error)));
@@ -168,7 +173,7 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
     connection: record,
     target: { host, port },
     clientChain,
-    trustedCaSubjects: options.ca ? options.ca.map((c) => c.facts.subject) : null,
+    trustedCas: options.ca ? options.ca.map((c) => c.facts) : null,
     serverChain,
     probe,
     maxTimeExceeded,
@@ -181,7 +186,7 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
   else {
     diagnosis = diagnoseHttpRejection(response.status, response.body.toString('utf8'), evidence);
     if (!diagnosis && options.failOnHttpError && response.status >= 400) {
-      diagnosis = diagnose('MTLS_HTTP_ERROR_STATUS', `${host}:${port} answered HTTP ${response.status}.`, { details: { httpStatus: response.status } });
+      diagnosis = diagnose('MTLS_HTTP_ERROR_STATUS', `${hostPort(host, port)} answered HTTP ${response.status}.`, { details: { httpStatus: response.status } });
     }
   }
 
@@ -224,8 +229,10 @@ function basicAuthFromUrl(url: URL, headers: [string, string][]): [string, strin
 
 /** The URL as it may be shown: a password in it is replaced, never printed. */
 export function redactedUrl(url: URL): string {
-  if (!url.password) return url.href;
+  if (!url.password && !url.username) return url.href;
   const copy = new URL(url.href);
-  copy.password = '***';
+  // With a password, the user name is only a name; alone, it is often a token (https://TOKEN@host).
+  if (url.password) copy.password = '***';
+  else copy.username = '***';
   return copy.href;
 }

@@ -155,6 +155,28 @@ test('--junit writes one testcase per check, with a failure element for each fai
   assert.match(xml, /<failure message="[^"]*" type="MTLS_MATCH_MISMATCH">/);
 });
 
+test('--junit onto a folder is MTLS_WRITE_FAILED (exit 2), not an internal error', async () => {
+  const result = await runCli(['doctor', '--cert', pki.goodClient.cert, '--key', pki.goodClient.key, '--cacert', pki.rootCa, '--ci', '--junit', dir]);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /MTLS_WRITE_FAILED/);
+  assert.doesNotMatch(result.stderr, /internal error/);
+});
+
+test('a config target that is not a host name is MTLS_CONFIG_INVALID naming the key, before any traffic', async () => {
+  const config = join(dir, 'bad-target.config.json');
+  writeFileSync(config, JSON.stringify({ targets: { 'foo bar': {} } }));
+  const result = await runCli(['doctor', '--config', config]);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /MTLS_CONFIG_INVALID[\s\S]*"foo bar"/);
+  assert.doesNotMatch(result.stderr, /internal error/);
+});
+
+test('a URL that does not parse is echoed without its password', async () => {
+  const result = await runCli(['doctor', 'https://u:PWLEAK@localhost:99999/']);
+  assert.equal(result.code, 2, result.stderr);
+  assert.doesNotMatch(result.stdout + result.stderr, /PWLEAK/);
+});
+
 test('invalid invocations exit 2: nothing to check, a bad --fail-within, an http:// URL', async () => {
   for (const args of [['doctor'], ['doctor', '--cert', pki.goodClient.cert, '--fail-within', 'soon'], ['doctor', 'http://example.com/']]) {
     const result = await runCli(args);

@@ -42,7 +42,12 @@ test('a 3-certificate bundle is drawn as a chain, in order; a reversed one is ca
   const missing = await runCli(['inspect', fixture('client-chain-missing-intermediate.pem')]);
   assert.match(missing.stdout, /\? "CN=mtls fixtures intermediate, O=mtls fixtures" \(not in this bundle\)/);
   const messy = await runCli(['inspect', fixture('client-chain-with-duplicate-and-extra.pem'), '--json']);
-  assert.deepEqual(parseJson(messy.stdout).sources[0]?.findings.map((f) => f.code).sort(), ['MTLS_BUNDLE_DUPLICATE', 'MTLS_BUNDLE_EXTRA', 'MTLS_BUNDLE_INCOMPLETE']);
+  assert.deepEqual(parseJson(messy.stdout).sources[0]?.findings.map((f) => f.code).sort(), ['MTLS_BUNDLE_DUPLICATE', 'MTLS_BUNDLE_EXTRA']);
+  // Leaf + intermediate without the root is what a peer should be sent: nothing to report.
+  const fullchain = await runCli(['inspect', fixture('server-fullchain.pem'), '--json']);
+  assert.deepEqual(parseJson(fullchain.stdout).sources[0]?.findings, []);
+  const leafAndRoot = await runCli(['inspect', fixture('client-chain-missing-intermediate.pem'), '--json']);
+  assert.deepEqual(parseJson(leafAndRoot.stdout).sources[0]?.findings.map((f) => f.code).sort(), ['MTLS_BUNDLE_EXTRA', 'MTLS_BUNDLE_INCOMPLETE']);
 });
 
 test('an expired certificate is called expired, plainly', async () => {
@@ -97,6 +102,18 @@ test('a literal passphrase works but is warned about; the value is never echoed'
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stderr, /warning: the passphrase was given on the command line/);
   assert.ok(!(result.stdout + result.stderr).includes('fixture-pass'));
+});
+
+test('standard input feeds one input: `- --pass stdin` is refused, not read twice', async () => {
+  const result = await runCli(['inspect', '-', '--pass', 'stdin'], { stdin: readFileSync(fixture('client-key-pkcs8-encrypted-aes256.pem')) });
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /MTLS_CONFLICTING_INPUTS/);
+});
+
+test('a usage error with --json still prints one JSON document', async () => {
+  const result = await runCli(['inspect', '--connect-timeout', 'soon', '--json']);
+  assert.equal(result.code, 2);
+  assert.equal(JSON.parse(result.stdout).error.code, 'MTLS_USAGE');
 });
 
 test('MTLS_DEBUG=1 is the only way to a stack trace', async () => {

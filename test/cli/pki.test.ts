@@ -202,3 +202,27 @@ test('p12 export: AES-256 by default, 3DES with --legacy, a password always aske
   assert.match(legacyInfo.output, /TripleDES/);
   assert.match(legacyInfo.output, /MAC: sha1/);
 });
+
+test('a file where a folder should be, or a folder where a file should be: exit 2, nothing half-written', async () => {
+  await setup;
+  writeFileSync(join(work, 'a-file'), 'not a folder');
+  const dirIsFile = await mtls(['ca', 'init', '--dir', 'a-file'], work);
+  assert.equal(dirIsFile.code, 2);
+  assert.match(dirIsFile.stderr, /MTLS_WRITE_FAILED/);
+
+  // The certificate's place is taken by a folder: the key must not be written alone either.
+  execFileSync('mkdir', [join(pki, 'bob.crt')]);
+  const folderInTheWay = await mtls(['issue', 'client', 'bob', '--force'], work);
+  assert.equal(folderInTheWay.code, 2);
+  assert.match(folderInTheWay.stderr, /MTLS_WRITE_FAILED/);
+  assert.ok(!existsSync(join(pki, 'bob.key')), 'no key without its certificate');
+  assert.deepEqual(execFileSync('ls', ['-a', pki], { encoding: 'utf8' }).split('\n').filter((f) => f.endsWith('.tmp')), []);
+});
+
+test('two CAs made on one machine never share a name', async () => {
+  const other = tempDir('mtls-pki-cli-other-');
+  assert.equal((await mtls(['ca', 'init', '--dir', 'second'], other)).code, 0);
+  const first = new X509Certificate(readFileSync(join(pki, 'ca.crt'))).subject;
+  const second = new X509Certificate(readFileSync(join(other, 'second', 'ca.crt'))).subject;
+  assert.notEqual(first, second);
+});

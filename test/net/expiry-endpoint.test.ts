@@ -42,3 +42,11 @@ test('expiry reports an endpoint that cannot be reached and exits 1, other targe
   assert.match(result.stdout, new RegExp(`unreachable 127\\.0\\.0\\.1:${port}: .*refused`));
   assert.match(result.stdout, /Net Root/);
 });
+
+test('an unreachable endpoint is named once in its row', async () => {
+  const port = await freePort();
+  const target = `localhost:${port}`;
+  const result = await runCli(['expiry', target, join(dir, 'root.crt'), '--connect-timeout', '3']);
+  const row = result.stdout.split('\n').find((l) => l.startsWith('unreachable')) ?? '';
+  assert.equal(row.split(target).length - 1, 1, row);
+});

@@ -80,6 +80,25 @@ describe('mtls request: failures before any response', { concurrency: true }, ()
     await expectDiagnosis([`https://127.0.0.1:${hangUpPort}/`], 'MTLS_PEER_CLOSED_HANDSHAKE');
   });
 
+  it('a peer that never answers, --max-time 1 alone → MTLS_REQUEST_TIMEOUT: --max-time bounds connecting too', { timeout: 30_000 }, async () => {
+    const { stderr, elapsedMs } = await expectDiagnosis([`https://127.0.0.1:${silentPort}/`, '--max-time', '1'], 'MTLS_REQUEST_TIMEOUT');
+    assert.match(stderr, /within 1000 ms: the TCP connection was made but the TLS handshake never finished/);
+    assert.ok(elapsedMs < 10_000, `took ${elapsedMs} ms`); // a hang guard, not a timing claim
+  });
+
+  it('--resolve to something that is not an IP address is invalid input (exit 2), as in curl', async () => {
+    const result = await runCli(['request', `https://localhost:${closedPort}/`, '--resolve', `localhost:${closedPort}:garbage`]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /MTLS_USAGE[\s\S]*"garbage" is not an IP address/);
+  });
+
+  it('a URL that does not parse is echoed without its password', async () => {
+    const result = await runCli(['request', 'https://user:S3CRET@localhost:99999/']);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /"https:\/\/localhost:99999\/" is not a URL/);
+    assert.doesNotMatch(result.stdout + result.stderr, /S3CRET/);
+  });
+
   it('an http:// URL is invalid input → exit 2', async () => {
     const result = await runCli(['request', `http://127.0.0.1:${plainServer}/`]);
     assert.equal(result.code, 2);

@@ -82,6 +82,15 @@ describe('mtls request: the curl surface', { concurrency: true }, () => {
     assert.equal(JSON.parse(readFileSync(join(pki.dir, 'out.json'), 'utf8')).url, '/saved');
   });
 
+  it('-o onto a folder is MTLS_WRITE_FAILED (exit 2), not an internal error; an existing file is overwritten, as curl does', async () => {
+    const onFolder = await request([`${base}/`, '-o', pki.dir]);
+    assert.equal(onFolder.code, 2, onFolder.stderr);
+    assert.match(onFolder.stderr, /MTLS_WRITE_FAILED/);
+    writeFileSync(join(pki.dir, 'again.json'), 'old');
+    assert.equal((await request([`${base}/again`, '-o', 'again.json'])).code, 0);
+    assert.equal(JSON.parse(readFileSync(join(pki.dir, 'again.json'), 'utf8')).url, '/again');
+  });
+
   it('an HTTP 404 exits 0, as in curl; with --fail it is MTLS_HTTP_ERROR_STATUS, exit 1', async () => {
     assert.equal((await request([`${base}/missing`])).code, 0);
     const failed = await request([`${base}/missing`, '--fail', '--json']);

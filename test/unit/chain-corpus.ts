@@ -31,6 +31,8 @@ export interface Spec {
   ips?: string[];
   notBefore?: Date;
   notAfter?: Date;
+  /** More extensions, as built (name constraints, odd critical ones). */
+  extensions?: x509.Extension[];
 }
 
 export interface ChainCase {
@@ -64,6 +66,7 @@ export async function issue(spec: Spec, now: Date): Promise<Issued> {
   if (spec.eku) extensions.push(new x509.ExtendedKeyUsageExtension(spec.eku));
   const names = [...(spec.dns ?? []).map((value) => ({ type: 'dns' as const, value })), ...(spec.ips ?? []).map((value) => ({ type: 'ip' as const, value }))];
   if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names));
+  extensions.push(...(spec.extensions ?? []));
   if (spec.caIssuers) extensions.push(new x509.AuthorityInfoAccessExtension({ caIssuers: spec.caIssuers.map((value) => new x509.GeneralName('url', value)) }));
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: (serial++).toString(16).padStart(4, '0'),
@@ -77,6 +80,32 @@ export async function issue(spec: Spec, now: Date): Promise<Issued> {
     extensions,
   });
   return { name: spec.name, cert, keys };
+}
+
+/** DER: one tag-length-value (short or long form length). */
+function tlv(tag: number, body: Uint8Array): Uint8Array {
+  const length = body.length < 0x80 ? [body.length] : body.length < 0x100 ? [0x81, body.length] : [0x82, body.length >> 8, body.length & 0xff];
+  return Uint8Array.from([tag, ...length, ...body]);
+}
+const concat = (parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => [...p]));
+
+/**
+ * A nameConstraints extension from OpenSSL-style entries: "DNS:.example.com",
+ * "IP:10.0.0.0/255.0.0.0", "email:example.com", "URI:.example.com".
+ */
+export function nameConstraints(entries: { permitted?: string[]; excluded?: string[] }, critical = true): x509.Extension {
+  const base = (entry: string): Uint8Array => {
+    const [form, value = ''] = entry.split(/:(.*)/s) as [string, string];
+    if (form === 'IP') {
+      const [address = '', mask = ''] = value.split('/');
+      return tlv(0x87, Uint8Array.from([...address.split('.'), ...mask.split('.')].map(Number)));
+    }
+    const tag = { DNS: 0x82, email: 0x81, URI: 0x86 }[form] ?? 0x82;
+    return tlv(tag, new TextEncoder().encode(value));
+  };
+  const subtrees = (tag: number, list: string[] | undefined) => (list?.length ? [tlv(tag, concat(list.map((e) => tlv(0x30, base(e)))))] : []);
+  const value = tlv(0x30, concat([...subtrees(0xa0, entries.permitted), ...subtrees(0xa1, entries.excluded)]));
+  return new x509.Extension('2.5.29.30', critical, value);
 }
 
 const SERVER = ['1.3.6.1.5.5.7.3.1'];
@@ -99,6 +128,9 @@ export async function buildChainCorpus(dir: string, now: Date): Promise<ChainCas
   const futureInt = await issue({ name: 'Future Intermediate', issuer: root, ca: true, notBefore: new Date(now.getTime() + DAY) }, now);
   const serverOnlyInt = await issue({ name: 'Server Only CA', issuer: root, ca: true, eku: SERVER }, now);
   const notCa = await issue({ name: 'Not A CA', issuer: root, ca: 'false' }, now);
+  const exampleOnly = await issue({ name: 'Example Only CA', issuer: root, ca: true, extensions: [nameConstraints({ permitted: ['DNS:.example.com'], excluded: ['IP:10.0.0.0/255.0.0.0'] })] }, now);
+  // An extension no verifier knows, marked critical: it must be refused, not skipped.
+  const oddCritical = new x509.Extension('1.3.6.1.4.1.55555.1', true, Uint8Array.from([0x05, 0x00]));
 
   const server = (name: string, issuer: Issued, extra: Partial<Spec> = {}) =>
     issue({ name, issuer, eku: SERVER, keyUsage: LEAF_KU, dns: ['server.test', '*.wild.test'], ips: ['127.0.0.1'], ...extra }, now);
@@ -115,6 +147,10 @@ export async function buildChainCorpus(dir: string, now: Date): Promise<ChainCas
   const underNotCa = await server('under-not-ca.test', notCa);
   const tooDeep = await server('too-deep.test', underPathLenZero);
   const clientUnderServerOnly = await client('bob', serverOnlyInt);
+  const insideConstraints = await server('api.example.com', exampleOnly, { dns: ['api.example.com'], ips: ['192.168.1.1'] });
+  const outsideConstraints = await server('evil.org', exampleOnly, { dns: ['evil.org'], ips: [] });
+  const excludedIp = await server('ten.example.com', exampleOnly, { dns: ['ten.example.com'], ips: ['10.1.2.3'] });
+  const criticalUnknown = await server('odd.test', int, { extensions: [oddCritical] });
   const clientWrongKu = await client('carol', int, { keyUsage: x509.KeyUsageFlags.keyEncipherment });
 
   const rootPem = write('root.pem', root);
@@ -149,7 +185,12 @@ export async function buildChainCorpus(dir: string, now: Date): Promise<ChainCas
     c('host-mismatch', serverLeaf, [int], { host: 'other.test', expect: 'host', position: 0 }),
     c('ip-match', serverLeaf, [int], { host: '127.0.0.1', expect: null }),
     c('ip-mismatch', serverLeaf, [int], { host: '10.0.0.1', expect: 'host', position: 0 }),
+    c('ipv4-mapped-ipv6-host-is-not-the-ipv4-entry', serverLeaf, [int], { host: '::ffff:127.0.0.1', expect: 'host', position: 0 }),
     c('wildcard-match', serverLeaf, [int], { host: 'api.wild.test', expect: null }),
     c('wildcard-one-label-only', serverLeaf, [int], { host: 'a.b.wild.test', expect: 'host', position: 0 }),
+    c('name-constraints-permitted', insideConstraints, [exampleOnly], { host: 'api.example.com', expect: null }),
+    c('name-constraints-dns-not-permitted', outsideConstraints, [exampleOnly], { host: 'evil.org', expect: 'name-constraints', position: 1 }),
+    c('name-constraints-ip-excluded', excludedIp, [exampleOnly], { host: '10.1.2.3', expect: 'name-constraints', position: 1 }),
+    c('unhandled-critical-extension', criticalUnknown, [int], { host: 'server.test', expect: 'critical-extension', position: 0 }),
   ];
 }

@@ -5,10 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { isIP } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { tempDir } from '../helpers/tmp.js';
-import { buildChainCorpus, type ChainCase } from './chain-corpus.js';
+import { buildChainCorpus, issue, nameConstraints, type ChainCase } from './chain-corpus.js';
 import { verifyChain } from '../../src/core/chain/verify.js';
 import { trustAnchorsFrom } from '../../src/core/chain/trust.js';
 import { parsePem } from '../../src/core/load/pem.js';
@@ -28,7 +29,7 @@ async function opensslAccepts(k: ChainCase): Promise<{ ok: boolean; output: stri
   const args = ['verify', '-CAfile', k.cacert, '-purpose', k.purpose === 'client' ? 'sslclient' : 'sslserver', '-attime', String(now.getTime() / 1000)];
   const untrusted = k.untrusted ?? (k.name === 'bundled-intermediate' ? k.leaf : null);
   if (untrusted) args.push('-untrusted', untrusted);
-  if (k.host) args.push(/^[\d.]+$/.test(k.host) ? '-verify_ip' : '-verify_hostname', k.host);
+  if (k.host) args.push(isIP(k.host) ? '-verify_ip' : '-verify_hostname', k.host);
   args.push(k.leaf);
   try {
     const { stdout, stderr } = await run('openssl', args);
@@ -61,3 +62,20 @@ for (const k of corpus) {
     }
   });
 }
+
+test('critical name constraints of a form mtls does not check (email) fail closed, naming the rule', async () => {
+  const root = await issue({ name: 'Mail Constrained Root', ca: true, extensions: [nameConstraints({ permitted: ['email:example.com'] })] }, now);
+  const leaf = await issue({ name: 'mail.test', issuer: root, dns: ['mail.test'] }, now);
+  const parsed = (c: typeof root) => parseCertificate(Buffer.from(c.cert.rawData), c.name);
+  const ours = verifyChain({ leaf: parsed(leaf), trust: trustAnchorsFrom([parsed(root)], '--cacert'), purpose: 'any', at: now });
+  assert.equal(ours.valid, false);
+  assert.equal(ours.problems[0]?.rule, 'name-constraints-unsupported', ours.verdict);
+  assert.match(ours.verdict, /critical nameConstraints of a form mtls does not check \(email\)/);
+});
+
+test('IP hosts compare as bytes like -verify_ip: a mapped IPv4 is not the IPv4 entry, but equals its hex spelling', async () => {
+  const { matchHost } = await import('../../src/core/chain/host.js');
+  assert.equal(matchHost('::ffff:127.0.0.1', [{ type: 'IP', value: '127.0.0.1' }]).matched, null);
+  assert.equal(matchHost('::ffff:127.0.0.1', [{ type: 'IP', value: '::ffff:7f00:1' }]).matched, '::ffff:7f00:1');
+  assert.equal(matchHost('0:0:0:0:0:0:0:1', [{ type: 'IP', value: '::1' }]).matched, '::1');
+});

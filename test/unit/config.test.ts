@@ -35,6 +35,12 @@ test('precedence per setting: flag > PREFIX_* > MTLS_* > config target > config 
 
   const plain = await resolveCredentials({}, { env, cwd: dir });
   assert.equal(plain.cert?.from, 'env:MTLS_CERT_PATH');
+
+  // `--env-prefix APP_` is the same prefix; an empty variable counts as unset.
+  const underscore = await resolveCredentials({ envPrefix: 'APP_' }, { env: { ...env, MTLS_KEY_PASSPHRASE: '' }, cwd: dir });
+  assert.equal(underscore.passphrase?.origin, 'env:APP_KEY_PASSPHRASE');
+  const empty = await resolveCredentials({}, { env: { MTLS_KEY_PASSPHRASE: '' }, cwd: dir });
+  assert.equal(empty.passphrase, undefined);
 });
 
 test('config targets match by origin, host:port, and wildcard; {file:} and {env:} are resolved', async () => {
@@ -71,6 +77,13 @@ test('config errors name the place: unknown key, wrong type, unset variable (of 
     });
   }
   writeFileSync(join(dir, 'syntax.json'), '{ "mtls": { "cert": "a", } }');
-  await assert.rejects(resolveCredentials({ config: join(dir, 'syntax.json') }, { env: {}, cwd: dir }), /not valid JSON/);
+  await assert.rejects(resolveCredentials({ config: join(dir, 'syntax.json') }, { env: {}, cwd: dir }), /not valid JSON \(line 1, column 26\)/);
+  // The parser's own message quotes the text around the error; it might be a passphrase.
+  writeFileSync(join(dir, 'leaky.json'), '{\n  "mtls": { "passphrase": hunter2secret }\n}\n');
+  await assert.rejects(resolveCredentials({ config: join(dir, 'leaky.json') }, { env: {}, cwd: dir }), (error: unknown) => {
+    assert.match((error as Error).message, /line 2, column 27/);
+    assert.doesNotMatch((error as Error).message, /hunter2/);
+    return true;
+  });
   await assert.rejects(resolveCredentials({ config: join(dir, 'missing.json') }, { env: {}, cwd: dir }), /no such file/);
 });

@@ -130,6 +130,13 @@ test('input failures each have their own code', async () => {
   await expectCode(loadCredential('-'), 'MTLS_CONFLICTING_INPUTS');
 });
 
+test('a value that is neither a file nor clean base64 is described, never quoted (it may be a key)', async () => {
+  const quoted = `'${readFileSync(fixture('client-key-pkcs8.pem')).toString('base64')}'`;
+  const error = await expectCode(loadCredential(quoted, { label: '--key' }), 'MTLS_NOT_A_CREDENTIAL');
+  assert.match(error.message, /^The \d+-character value from --key is neither/);
+  assert.ok(!JSON.stringify({ m: error.message, d: error.details }).includes('LS0tLS1'));
+});
+
 test('an identity: key checked against the leaf before any use; bundles are reordered leaf first', async () => {
   const loaded = await loadCredentials({
     cert: { value: fixture('client-chain-reversed.pem'), from: '--cert' },

@@ -58,4 +58,19 @@ test('validity: defaults, past dates, clamping to the issuer, conflicts', () => 
   assert.throws(() => resolveValidity({ notBefore: '2031-01-01', notAfter: '2030-01-01' }, 397, now), (e) => code(e) === 'MTLS_VALIDITY_INVALID');
   assert.throws(() => resolveValidity({ notAfter: '01/02/2030' }, 397, now), (e) => code(e) === 'MTLS_VALIDITY_INVALID');
   assert.throws(() => resolveValidity({}, 397, now, new Date('2029-01-01T00:00:00Z')), (e) => code(e) === 'MTLS_CA_EXPIRED');
+  // Days that do not exist are refused, not rolled over (Date would make 2031-02-30 into March 2nd).
+  assert.throws(() => resolveValidity({ notAfter: '2031-02-30' }, 397, now), (e) => code(e) === 'MTLS_VALIDITY_INVALID');
+  // X.509 dates end in 9999 and start in 1950.
+  assert.throws(() => resolveValidity({ days: 3_000_000 }, 397, now), (e) => code(e) === 'MTLS_VALIDITY_INVALID');
+  assert.throws(() => resolveValidity({ notBefore: '0000-01-01' }, 397, now), (e) => code(e) === 'MTLS_VALIDITY_INVALID');
+  // Starting after a CA that is still valid is a date problem, not an expired CA.
+  assert.throws(
+    () => resolveValidity({ notBefore: '2040-01-01' }, 397, now, new Date('2035-01-01T00:00:00Z')),
+    (e) => code(e) === 'MTLS_VALIDITY_INVALID' && /after its CA expires/.test((e as Error).message),
+  );
+});
+
+test('an IPv6 zone ID cannot go into a certificate', () => {
+  assert.throws(() => parseSan('fe80::1%eth0'), (e) => (e as MtlsError).code === 'MTLS_SAN_INVALID');
+  assert.throws(() => parseSan('IP:fe80::1%eth0'), (e) => (e as MtlsError).code === 'MTLS_SAN_INVALID');
 });

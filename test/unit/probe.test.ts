@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parseCertificate } from '../../src/core/certificate/parse.js';
 import { alertFromErrorCode } from '../../src/tls/alerts.js';
+import { clientCertificateEvidence } from '../../src/tls/client-evidence.js';
+import { newConnectionRecord } from '../../src/tls/connector.js';
+import { diagnoseFailure } from '../../src/tls/diagnose.js';
 import { buildClientHello, probeResultFromFlight, readServerFlight } from '../../src/tls/probe/index.js';
 import { readHandshakeMessages, readRecords } from '../../src/tls/probe/records.js';
 
@@ -94,4 +97,35 @@ describe('alerts Node reports as error codes', () => {
     it(`${code} → ${name} (${number})`, () => assert.deepEqual(alertFromErrorCode(code), { description: number, name }));
   }
   it('other errors are not alerts', () => assert.equal(alertFromErrorCode('ECONNRESET'), null));
+});
+
+describe('client certificate evidence and failure wording', () => {
+  const flight = readServerFlight(withRequest);
+  const leaf = parseCertificate((flight.status === 'complete' ? flight.serverChain[0] : undefined) ?? Buffer.alloc(0)).facts;
+
+  it('anyExtendedKeyUsage alone is not clientAuth: the same rule as chain verification (OpenSSL)', () => {
+    const onlyAny = { ...leaf, extendedKeyUsage: ['anyExtendedKeyUsage'], keyUsage: null };
+    assert.equal(clientCertificateEvidence([onlyAny], null, new Date())?.notForClientAuth, true);
+    const withClientAuth = { ...leaf, extendedKeyUsage: ['clientAuth'], keyUsage: null };
+    assert.equal(clientCertificateEvidence([withClientAuth], null, new Date())?.notForClientAuth, false);
+  });
+
+  it('an IPv6 target is written [::1]:PORT', () => {
+    const diagnosis = diagnoseFailure({
+      error: { code: 'ECONNREFUSED', name: 'Error', message: 'connect ECONNREFUSED ::1:9441' },
+      connection: newConnectionRecord(),
+      target: { host: '::1', port: 9441 },
+      clientChain: [],
+      trustedCas: null,
+      serverChain: [],
+      probe: null,
+      maxTimeExceeded: false,
+      connectTimeoutMs: null,
+      maxTimeMs: null,
+      now: new Date(),
+    });
+    assert.equal(diagnosis.code, 'MTLS_CONNECTION_REFUSED');
+    assert.match(diagnosis.summary, /Nothing listens on \[::1\]:9441:/);
+    assert.equal(diagnosis.details?.server, '[::1]:9441');
+  });
 });

@@ -40,3 +40,20 @@ test('--at takes ISO dates, now, and offsets', () => {
   assert.equal(parseInstant('+30d', '--at', now).getTime(), now.getTime() + 30 * DAY);
   assert.throws(() => parseInstant('tomorrow', '--at', now), /MTLS|not valid/);
 });
+
+test('each usage error suggests an example the flag itself accepts', () => {
+  const exampleOf = (fn: () => unknown): string => {
+    try {
+      fn();
+    } catch (error) {
+      return ((error as { fixes: string[] }).fixes[0] ?? '').replace(/^Example: /, '');
+    }
+    assert.fail('expected a usage error');
+  };
+  for (const [flag, bad] of [['--at', '14d'], ['--at', '+soon'], ['--at', 'tomorrow'], ['--warn', 'soon'], ['--fail', '120%']] as const) {
+    const example = exampleOf(() => (flag === '--at' ? parseInstant(bad, flag, now) : parseThreshold(bad, flag)));
+    assert.ok(example.startsWith(`${flag} `), example);
+    const value = example.slice(flag.length + 1);
+    assert.doesNotThrow(() => (flag === '--at' ? parseInstant(value, flag, now) : parseThreshold(value, flag)), `${flag} ${value} must be accepted`);
+  }
+});

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { CommandAction } from '../action.js';
@@ -14,7 +15,12 @@ export interface CaFlags extends PkiFlags, ValidityFlags {
   encryptKey?: boolean;
 }
 
-/** A CA name that says whose it is, as mkcert does, so it is recognisable in a trust store. */
+/**
+ * A CA name that says whose it is, as mkcert does, so it is recognisable in a trust store, and
+ * ends with a short random tag: a CA made again on the same machine must not share its name
+ * with the old one, or every tool that compares names (TLS CertificateRequest lists, issuer
+ * matching, people) takes one for the other.
+ */
 export function defaultCaName(kind: 'root' | 'intermediate'): string {
   let who = hostname();
   try {
@@ -22,7 +28,7 @@ export function defaultCaName(kind: 'root' | 'intermediate'): string {
   } catch {
     // no user entry (some containers): the host name alone
   }
-  return `mtls ${kind === 'root' ? 'root' : 'intermediate'} CA ${who}`;
+  return `mtls ${kind === 'root' ? 'root' : 'intermediate'} CA ${who} ${randomBytes(3).toString('hex')}`;
 }
 
 const caInit: CommandAction<CaFlags> = async (_args, flags, ctx) => {

@@ -2,6 +2,7 @@ import { resolve as resolvePath } from 'node:path';
 import type { CommandAction } from '../action.js';
 import type { Context } from '../context.js';
 import { onceStdin } from '../credentials.js';
+import { parseHttpsUrl, usage } from '../url.js';
 import { loadConfigFile } from '../../config/file.js';
 import { resolveCredentials, type CredentialFlags } from '../../config/resolve.js';
 import { MtlsError } from '../../core/errors.js';
@@ -10,6 +11,7 @@ import { skipped, type DoctorCheck, type Role } from '../../core/doctor/types.js
 import { writeFileAtomic } from '../../core/fs/write.js';
 import { parseThreshold } from '../../core/time/duration.js';
 import { checkTarget } from '../../tls/doctor/index.js';
+import { redactedUrl } from '../../tls/request.js';
 import { createStyler } from '../../render/color.js';
 import { renderDoctorReport } from '../../render/doctor.js';
 import { renderGithubAnnotations } from '../../render/doctor-github.js';
@@ -36,33 +38,36 @@ interface Target {
   unreachable?: string;
 }
 
-function usage(summary: string, fix: string): MtlsError {
-  return new MtlsError('MTLS_USAGE', summary, { fixes: [fix] });
+function parseUrl(value: string): URL {
+  return parseHttpsUrl(value, 'Give a full URL: `mtls doctor https://HOST:PORT/`.', 'there is no mTLS to check');
 }
 
-function parseUrl(value: string): URL {
-  let url: URL;
+/** A config target key as a URL: "api.internal:8443" or a full https:// URL. */
+function targetUrl(key: string, configPath: string): URL {
   try {
-    url = new URL(value.includes('://') ? value : `https://${value}`);
+    return new URL(key.startsWith('https://') ? key : `https://${key}`);
   } catch {
-    throw usage(`"${value}" is not a URL.`, 'Give a full URL: `mtls doctor https://HOST:PORT/`.');
+    throw new MtlsError('MTLS_CONFIG_INVALID', `Config file ${configPath}: the target "${key}" is not a host name or https:// URL.`, {
+      details: { path: configPath, at: `targets["${key}"]` },
+      fixes: ['Name each target by its host (`"api.internal:8443"`), a wildcard (`"*.internal"`) or a full URL (`"https://api.internal:8443/"`).'],
+    });
   }
-  if (url.protocol !== 'https:') throw usage(`${url.protocol}// has no TLS, so there is no mTLS to check.`, 'Use an https:// URL.');
-  return url;
 }
 
 async function targetsOf(urlArg: string | undefined, flags: DoctorFlags, ctx: Context): Promise<Target[]> {
   if (urlArg) {
     const url = parseUrl(urlArg);
-    return [{ url, label: url.href }];
+    return [{ url, label: redactedUrl(url) }];
   }
-  if (!flags.config) return [{ url: null }];
-  const config = await loadConfigFile(flags.config, ctx.io.cwd);
+  const configPath = flags.config;
+  if (!configPath) return [{ url: null }];
+  const config = await loadConfigFile(configPath, ctx.io.cwd);
   const keys = Object.keys(config?.targets ?? {});
   if (keys.length === 0) return [{ url: null, label: `${flags.config} (defaults)` }];
   return keys.map((key) => {
     if (key.startsWith('*.')) return { url: null, label: key, unreachable: `The config target "${key}" is a wildcard: it names no server to connect to. Check one of its hosts with \`mtls doctor https://HOST/ --config ${flags.config}\`.` };
-    return { url: new URL(key.startsWith('https://') ? key : `https://${key}`), label: key };
+    const url = targetUrl(key, configPath);
+    return { url, label: url.password ? redactedUrl(url) : key };
   });
 }
 

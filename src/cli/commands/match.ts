@@ -33,7 +33,7 @@ const match: CommandAction<MatchOptions> = async (args, options, ctx) => {
   }
   const [first, ...rest] = sources as [LoadedSource, ...LoadedSource[]];
   const cert = first.certificates[0];
-  if (!cert) throw new MtlsError('MTLS_WRONG_CONTENT', `${first.origin} holds no certificate; the first argument must be the certificate.`, { fixes: ['`mtls match CERT KEY`; check which file is which with `mtls inspect FILE`.'] });
+  if (!cert) throw new MtlsError('MTLS_WRONG_CONTENT', `${first.origin} holds no certificate; the first argument must be the certificate.`, { fixes: ['Put the certificate first: `mtls match CERT KEY`.'] });
   const keySource = rest.find((s) => s.keys.length > 0) ?? (first.keys.length > 0 ? first : undefined);
   const key = keySource?.keys[0];
   if (!keySource || !key) {

@@ -1,10 +1,13 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { resolve as resolvePath } from 'node:path';
 import type { CommandAction } from '../action.js';
 import type { Context } from '../context.js';
 import { loadCliCredentials, onceStdin } from '../credentials.js';
+import { parseHttpsUrl, usage } from '../url.js';
 import type { CredentialFlags } from '../../config/resolve.js';
 import { MtlsError } from '../../core/errors.js';
+import { writeFileAtomic } from '../../core/fs/write.js';
 import { performRequest, type RequestResult } from '../../tls/request.js';
 import { proxyFor } from '../../tls/proxy.js';
 import { renderDiagnosis } from '../../render/diagnosis.js';
@@ -28,26 +31,18 @@ interface RequestFlags extends CredentialFlags {
   json?: boolean;
 }
 
-function usage(summary: string, fix: string): MtlsError {
-  return new MtlsError('MTLS_USAGE', summary, { fixes: [fix] });
-}
-
 function parseUrl(value: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value.includes('://') ? value : `https://${value}`);
-  } catch {
-    throw usage(`"${value}" is not a URL.`, 'Give a full URL: `mtls request https://HOST:PORT/PATH`.');
-  }
-  if (url.protocol !== 'https:') throw usage(`${url.protocol}// has no TLS, so there is no client certificate to present.`, 'Use an https:// URL.');
-  return url;
+  return parseHttpsUrl(value, 'Give a full URL: `mtls request https://HOST:PORT/PATH`.', 'there is no client certificate to present');
 }
 
 function parseResolve(entries: string[]): { host: string; port: number; address: string }[] {
   return entries.map((entry) => {
     const match = /^(\[[^\]]+\]|[^:]+):(\d+):(.+)$/.exec(entry);
     if (!match) throw usage(`--resolve "${entry}" is not HOST:PORT:ADDRESS.`, 'Example: `--resolve api.internal:8443:10.0.0.7`.');
-    return { host: (match[1] as string).replace(/^\[|\]$/g, ''), port: Number(match[2]), address: (match[3] as string).replace(/^\[|\]$/g, '') };
+    const address = (match[3] as string).replace(/^\[|\]$/g, '');
+    // As curl: the address must be an IP address, never a name that would need DNS after all.
+    if (!isIP(address)) throw usage(`--resolve "${entry}": "${address}" is not an IP address.`, 'Example: `--resolve api.internal:8443:10.0.0.7` (or `[::1]` for IPv6).');
+    return { host: (match[1] as string).replace(/^\[|\]$/g, ''), port: Number(match[2]), address };
   });
 }
 
@@ -119,7 +114,8 @@ const request: CommandAction<RequestFlags> = async (args, flags, ctx) => {
 
 async function output(result: RequestResult, flags: RequestFlags, ctx: Context): Promise<void> {
   const printBody = result.response !== null && result.diagnosis === null;
-  if (flags.output && printBody && result.response) await writeFile(resolvePath(ctx.io.cwd, flags.output), result.response.body);
+  // curl overwrites an -o file; a folder or an unwritable place is MTLS_WRITE_FAILED (exit 2).
+  if (flags.output && printBody && result.response) await writeFileAtomic(resolvePath(ctx.io.cwd, flags.output), result.response.body, { mode: 0o644, force: true });
   if (flags.verbose) ctx.io.stderr.write(renderVerbose(result, ctx.err));
   if (ctx.json) {
     ctx.print(

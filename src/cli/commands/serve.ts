@@ -1,11 +1,9 @@
 import type { CommandAction } from '../action.js';
 import { MtlsError } from '../../core/errors.js';
-import { resolveSecret } from '../../core/load/secret.js';
-import type { Secret } from '../../core/load/types.js';
 import { isLoopbackHost, startServe, type ServeEvent } from '../../tls/serve/index.js';
 import { renderServeEvent, serveEventJsonLine } from '../../render/serve.js';
 import type { Context } from '../context.js';
-import { onceStdin } from '../credentials.js';
+import { onceStdin, resolvePassphrase } from '../credentials.js';
 
 interface ServeFlags {
   cert?: string;
@@ -20,13 +18,6 @@ interface ServeFlags {
   json?: boolean;
 }
 
-async function keyPassphrase(flags: ServeFlags, ctx: Context): Promise<Secret | undefined> {
-  if (flags.pass === undefined) return undefined;
-  const secret = await resolveSecret(flags.pass, { env: ctx.io.env, cwd: ctx.io.cwd, readStdin: onceStdin(ctx) });
-  if (secret.literal) ctx.warn('the passphrase was given on the command line, where other users can see it (ps, shell history); prefer --pass env:NAME or --pass file:PATH.');
-  return { origin: secret.origin, value: secret.value };
-}
-
 const serve: CommandAction<ServeFlags> = async (_args, flags, ctx) => {
   const { onSignal } = ctx.io;
   if (!flags.cert || !flags.clientCa) {
@@ -39,7 +30,7 @@ const serve: CommandAction<ServeFlags> = async (_args, flags, ctx) => {
   if (!isLoopbackHost(flags.host)) {
     ctx.warn(ctx.err.red.bold(`--host ${flags.host} is not a loopback address: other machines can reach this test server and see what it echoes. Use it only on a network you trust.`));
   }
-  const passphrase = await keyPassphrase(flags, ctx);
+  const passphrase = flags.pass === undefined ? undefined : await resolvePassphrase({ passSpec: { value: flags.pass, from: '--pass' } }, ctx);
   const onEvent = (event: ServeEvent) => {
     if (ctx.json) ctx.io.stdout.write(serveEventJsonLine(event));
     else ctx.io.stderr.write(renderServeEvent(event, ctx.err));
@@ -52,6 +43,7 @@ const serve: CommandAction<ServeFlags> = async (_args, flags, ctx) => {
       ...(flags.crl ? { crl: flags.crl } : {}),
       ...(passphrase ? { passphrase } : {}),
       cwd: ctx.io.cwd,
+      readStdin: onceStdin(ctx),
     },
     host: flags.host,
     port: flags.port,

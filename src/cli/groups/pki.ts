@@ -41,7 +41,7 @@ export function registerPki(program: Command, runner: Runner): void {
     .command('init')
     .summary('create a root CA: DIR/ca.crt and DIR/ca.key')
     .description('Create a root CA (CA:TRUE, keyCertSign+cRLSign, 10 years) in DIR. An existing CA is never replaced without --force.')
-    .option('--cn <name>', 'common name of the CA (default "mtls root CA USER@HOST")')
+    .option('--cn <name>', 'common name of the CA (default "mtls root CA USER@HOST" and a random tag, so two CAs never share a name)')
     .option('--encrypt-key', 'encrypt ca.key (PKCS#8, AES-256-CBC) with the --pass passphrase');
   addCommonOptions(addSubjectOptions(addValidityOptions(addKeyTypeOption(init), '3650')));
   init.addHelpText('after', `
@@ -57,7 +57,7 @@ ${EXIT_CODES_HELP}`);
     .command('intermediate')
     .summary('create an intermediate CA signed by the root; later issuance signs with it')
     .description('Create DIR/intermediate.crt and DIR/intermediate.key (pathlen 0, 5 years, never past the root). From then on `mtls issue` in DIR signs with it and puts it after the leaf in NAME.crt.')
-    .option('--cn <name>', 'common name (default "mtls intermediate CA USER@HOST")')
+    .option('--cn <name>', 'common name (default "mtls intermediate CA USER@HOST" and a random tag)')
     .option('--encrypt-key', 'encrypt intermediate.key with the --pass passphrase');
   addCommonOptions(addSubjectOptions(addValidityOptions(addKeyTypeOption(intermediate), '1825')));
   intermediate.addHelpText('after', `

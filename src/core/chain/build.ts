@@ -24,11 +24,16 @@ export interface ChainBuildInput {
   now: Date;
 }
 
+/** A link of a built chain, labelled with where it was found (a path, a URL). */
+export interface BuiltLink extends Omit<ChainLink, 'from'> {
+  from: string;
+}
+
 export interface ChainBuild {
   complete: boolean;
   summary: string;
   /** Leaf first: what is written out. */
-  path: ChainLink[];
+  path: BuiltLink[];
   /** The ordered chain as PEM. */
   pem: string;
   missing: { issuer: string; after: string; fetchUrls: string[] } | null;
@@ -97,7 +102,7 @@ export async function buildChain(input: ChainBuildInput): Promise<ChainBuild> {
     summary: complete
       ? `${names}${reachedRoot && !input.includeRoot ? ` (root '${nameOf(top)}' left out)` : ''}.`
       : `No issuer '${missing?.issuer}' for '${missing?.after}' among the candidates${input.fetchIssuer ? ' or at its AIA URL' : ''}; ${missing?.fetchUrls.length && !input.fetchIssuer ? 'try --fetch, or ' : ''}add it with --from FILE|DIR.`,
-    path: written.map((s, i) => ({
+    path: written.map((s, i): BuiltLink => ({
       role: i === 0 ? 'leaf' : s.cert.facts.selfSigned ? 'root' : 'intermediate',
       name: nameOf(s.cert),
       subject: s.cert.facts.subject,
@@ -105,7 +110,7 @@ export async function buildChain(input: ChainBuildInput): Promise<ChainBuild> {
       notBefore: s.cert.facts.notBefore,
       notAfter: s.cert.facts.notAfter,
       fingerprintSha256: s.cert.facts.fingerprintSha256,
-      from: i === 0 ? 'certificate' : 'untrusted',
+      from: s.from,
     })),
     pem: written.map((s) => toPem('CERTIFICATE', s.cert.der)).join(''),
     missing,

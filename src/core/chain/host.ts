@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { SubjectAltName } from '../certificate/parse.js';
+import { ipBytes } from './constraints.js';
 
 export interface HostMatch {
   host: string;
@@ -21,9 +22,10 @@ export interface HostMatch {
 export function matchHost(host: string, subjectAltNames: SubjectAltName[]): HostMatch {
   const bare = host.replace(/^\[|\]$/g, '');
   if (isIP(bare)) {
-    const wanted = normaliseIp(bare);
+    // Byte for byte, as OpenSSL's -verify_ip: "::ffff:127.0.0.1" (16 bytes) is not "127.0.0.1" (4 bytes).
+    const wanted = ipBytes(bare)?.join(',');
     const names = subjectAltNames.filter((n) => n.type === 'IP').map((n) => n.value);
-    return { host: bare, kind: 'IP', matched: names.find((n) => normaliseIp(n) === wanted) ?? null, names };
+    return { host: bare, kind: 'IP', matched: names.find((n) => ipBytes(n)?.join(',') === wanted) ?? null, names };
   }
   const wanted = bare.toLowerCase().replace(/\.$/, '');
   const names = subjectAltNames.filter((n) => n.type === 'DNS').map((n) => n.value);
@@ -37,15 +39,4 @@ function dnsNameMatches(pattern: string, host: string): boolean {
   if (suffix.split('.').length < 2 || suffix.includes('*')) return false;
   const dot = host.indexOf('.');
   return dot > 0 && host.slice(dot + 1) === suffix;
-}
-
-/** Canonical text of an IP address so "::1" and "0:0:0:0:0:0:0:1" compare equal. */
-function normaliseIp(address: string): string {
-  if (isIP(address) !== 6) return address;
-  const [head = '', tail = ''] = address.split('::');
-  const part = (s: string) => (s === '' ? [] : s.split(':'));
-  const left = part(head);
-  const right = address.includes('::') ? part(tail) : [];
-  const zeros = Array<string>(8 - left.length - right.length).fill('0');
-  return [...left, ...zeros, ...right].map((g) => parseInt(g, 16).toString(16)).join(':');
 }

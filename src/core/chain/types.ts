@@ -13,6 +13,9 @@ export type ChainRule =
   | 'path-length'
   | 'purpose'
   | 'leaf-key-usage'
+  | 'critical-extension'
+  | 'name-constraints'
+  | 'name-constraints-unsupported'
   | 'host';
 
 export type ChainCode =
@@ -25,6 +28,8 @@ export type ChainCode =
   | 'MTLS_CHAIN_CA_KEY_USAGE'
   | 'MTLS_CHAIN_PATH_LENGTH'
   | 'MTLS_CHAIN_WRONG_PURPOSE'
+  | 'MTLS_CHAIN_UNHANDLED_CRITICAL_EXTENSION'
+  | 'MTLS_CHAIN_NAME_CONSTRAINTS'
   | 'MTLS_CHAIN_HOST_MISMATCH';
 
 /** One broken rule, naming the certificate at fault and the fix. */

@@ -2,6 +2,7 @@ import type { ParsedCertificate } from '../certificate/parse.js';
 import { isIssuedBy } from '../certificate/bundle.js';
 import { relativeTime } from '../time/relative.js';
 import { matchHost } from './host.js';
+import { nameConstraintsFinding, unhandledCriticalExtensions } from './constraints.js';
 import { caKeyUsageAllows, ekuAllows, leafKeyUsageAllows, PURPOSE_EKU, type Purpose } from './purpose.js';
 import type { TrustAnchors } from './trust.js';
 import type { ChainLink, ChainProblem, ChainVerification, LinkOrigin } from './types.js';
@@ -67,6 +68,7 @@ export function verifyChain(input: VerifyChainInput): ChainVerification {
   }
 
   problems.push(...linkProblems(steps, purpose, at, role));
+  problems.push(...nameConstraintProblems(steps, role));
   const hostMatch = input.host ? matchHost(input.host, leaf.facts.subjectAltNames) : null;
   if (hostMatch && !hostMatch.matched) problems.push(hostMismatch(leaf, hostMatch.host, hostMatch.kind, hostMatch.names, role));
 
@@ -102,6 +104,12 @@ function linkProblems(steps: Step[], purpose: Purpose, at: Date, role: string): 
       problems.push(problem('not-yet-valid', 'MTLS_CHAIN_CERT_NOT_YET_VALID', position, cert,
         `${capital(who)} is not valid until ${facts.notBefore} (${relativeTime(new Date(facts.notBefore), at)}).`,
         'Check the clocks (`date -u`), or reissue it with a start date in the past.'));
+    }
+    const unhandled = unhandledCriticalExtensions(cert);
+    if (unhandled.length > 0) {
+      problems.push(problem('critical-extension', 'MTLS_CHAIN_UNHANDLED_CRITICAL_EXTENSION', position, cert,
+        `${capital(who)} carries the critical extension${unhandled.length === 1 ? '' : 's'} ${unhandled.join(', ')}, which a verifier must reject when it does not process ${unhandled.length === 1 ? 'it' : 'them'} (OpenSSL: unhandled critical extension).`,
+        'Reissue it without marking that extension critical, or with the extensions TLS peers understand.'));
     }
     if (position > 0) problems.push(...caProblems(steps, position, who));
     if (!ekuAllows(facts, purpose)) {
@@ -148,6 +156,28 @@ function caProblems(steps: Step[], position: number, who: string): ChainProblem[
         `Issue the leaf from a CA that pathLen allows, or recreate '${nameOf(cert)}' with pathLen:${intermediatesBelow} or more.`));
     }
   }
+  return problems;
+}
+
+/** nameConstraints of every CA on the path, applied to the leaf's subjectAltName DNS names and IP addresses. */
+function nameConstraintProblems(steps: Step[], role: string): ChainProblem[] {
+  const leaf = (steps[0] as Step).cert;
+  const problems: ChainProblem[] = [];
+  steps.forEach(({ cert }, position) => {
+    if (position === 0) return;
+    const finding = nameConstraintsFinding(cert, leaf);
+    if (!finding) return;
+    if (finding.kind === 'unsupported') {
+      problems.push(problem('name-constraints-unsupported', 'MTLS_CHAIN_NAME_CONSTRAINTS', position, cert,
+        `The CA '${nameOf(cert)}' has critical nameConstraints of a form mtls does not check (${finding.constraint}), so the chain is refused rather than accepted unchecked.`,
+        `Verify this chain with \`openssl verify -CAfile ROOT -untrusted CHAIN CERT\`, or use a CA constrained by DNS names and IP addresses only.`));
+      return;
+    }
+    const why = finding.kind === 'excluded' ? `inside its excluded subtree ${finding.constraint}` : `outside its permitted subtrees ${finding.constraint}`;
+    problems.push(problem('name-constraints', 'MTLS_CHAIN_NAME_CONSTRAINTS', position, cert,
+      `The CA '${nameOf(cert)}' may not vouch for the name ${finding.name} of the ${role} '${nameOf(leaf)}': it is ${why} (nameConstraints).`,
+      `Issue the ${role} with names the CA allows, or from a CA whose nameConstraints cover ${finding.name}.`));
+  });
   return problems;
 }
 

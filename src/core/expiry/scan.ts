@@ -85,11 +85,15 @@ export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOpt
       throw new MtlsError(error.code === 'ENOENT' ? 'MTLS_FILE_NOT_FOUND' : 'MTLS_FILE_UNREADABLE', `${target.value}: ${error.code === 'ENOENT' ? 'no such file or folder, and not a host:port' : `cannot be read (${error.code})`}.`, { details: { path: target.value } });
     });
     if (info.isDirectory()) {
-      await forEachLimited(walkFiles(absolute), FILE_CONCURRENCY, (file) =>
-        readOne(file, target.value.replace(/\/$/, '') + file.slice(absolute.length), false).catch(() => {
-          ignoredFiles += 1; // vanished or unreadable while walking: not a certificate we can report
-        }),
-      );
+      await forEachLimited(walkFiles(absolute), FILE_CONCURRENCY, (file) => {
+        const label = target.value.replace(/\/$/, '') + file.slice(absolute.length);
+        return readOne(file, label, false).catch((error: NodeJS.ErrnoException) => {
+          // A file that vanished while walking held nothing to report; one we cannot read may hold a
+          // certificate about to expire, so it must show up rather than pass for "no certificate".
+          if (error.code === 'ENOENT') ignoredFiles += 1;
+          else skipped.push({ source: label, reason: `cannot be read (${error.code ?? error.message})` });
+        });
+      });
     } else {
       await readOne(absolute, target.value, true);
     }
@@ -106,6 +110,7 @@ export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOpt
     report();
   });
 
+  if (rows.length === 0 && unreachable.length === 0) throw nothingFound(targets, skipped);
   rows.sort((a, b) => Date.parse(a.notAfter) - Date.parse(b.notAfter) || a.source.localeCompare(b.source) || a.position - b.position);
   const failing = rows.filter((r) => r.failing).length;
   return {
@@ -126,4 +131,13 @@ export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOpt
     },
     ok: failing === 0 && unreachable.length === 0,
   };
+}
+
+/** A gate that checked nothing must not pass: the targets held no certificate at all. */
+function nothingFound(targets: ExpiryTarget[], skipped: ExpiryReport['skipped']): MtlsError {
+  const given = targets.map((t) => t.value).join(', ');
+  const why = skipped.length > 0 ? ` Skipped: ${skipped.map((s) => `${s.source} (${s.reason})`).join('; ')}.` : '';
+  return new MtlsError('MTLS_EXPIRY_NO_CERTIFICATES', `No certificate found in ${given}.${why}`, {
+    details: { targets: targets.map((t) => t.value), skipped: skipped.map((s) => `${s.source}: ${s.reason}`) },
+  });
 }

@@ -11,40 +11,97 @@ export interface WriteOptions {
   force?: boolean;
 }
 
+/** A file written and synced under a temporary name beside its target, not yet in place. */
+export interface StagedFile {
+  path: string;
+  temporary: string;
+}
+
 /**
  * Writes a file atomically: a temporary file in the same folder (created with the final mode,
- * so a key is never readable by others, not even for a moment), fsync, then rename. Without
- * `force`, an existing target is refused before anything is written.
+ * so a key is never readable by others, not even for a moment), fsync, then into place. Without
+ * `force`, an existing target is refused and left untouched.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: WriteOptions): Promise<void> {
-  if (!options.force && (await exists(path))) {
-    throw new MtlsError('MTLS_FILE_EXISTS', `${path} already exists; it was left untouched.`, {
-      details: { path },
-      fixes: ['Pass --force to replace it, or choose another name or --dir.'],
-    });
+  await assertWritable(path, options.force === true);
+  const staged = await stageFile(path, data, options.mode);
+  await commitFile(staged, options.force === true);
+}
+
+/** Refuses early: an existing file without --force, or a folder where the file should go. */
+export async function assertWritable(path: string, force: boolean): Promise<void> {
+  const info = await stat(path).catch(() => null);
+  if (!info) return;
+  if (info.isDirectory()) {
+    throw new MtlsError('MTLS_WRITE_FAILED', `${path} is a folder; a file cannot be written there.`, { details: { path }, causes: [] });
   }
-  await mkdir(dirname(path), { recursive: true });
+  if (!force) {
+    throw new MtlsError('MTLS_FILE_EXISTS', `${path} already exists; it was left untouched.`, { details: { path }, causes: [] });
+  }
+}
+
+export async function stageFile(path: string, data: string | Uint8Array, mode: number): Promise<StagedFile> {
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temporary, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, options.mode);
   try {
-    await handle.writeFile(data);
-    await handle.chmod(options.mode); // the umask may have narrowed or the mode widened: set it exactly
-    await handle.sync();
-  } finally {
-    await handle.close();
+    await mkdir(dirname(path), { recursive: true });
+    const handle = await open(temporary, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, mode);
+    try {
+      await handle.writeFile(data);
+      await handle.chmod(mode); // the umask may have narrowed the mode: set it exactly
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return { path, temporary };
+  } catch (error) {
+    await removeQuietly(temporary);
+    throw writeFailure(path, error);
   }
+}
+
+export async function commitFile(staged: StagedFile, force: boolean): Promise<void> {
   try {
     // link() fails if the target appeared meanwhile, so even a race never overwrites without --force.
-    if (options.force) await rename(temporary, path);
-    else await link(temporary, path);
+    if (force) await rename(staged.temporary, staged.path);
+    else await link(staged.temporary, staged.path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new MtlsError('MTLS_FILE_EXISTS', `${path} already exists; it was left untouched.`, { details: { path } });
+      throw new MtlsError('MTLS_FILE_EXISTS', `${staged.path} already exists; it was left untouched.`, { details: { path: staged.path }, causes: [] });
     }
-    throw error;
+    throw writeFailure(staged.path, error);
   } finally {
-    await rm(temporary, { force: true });
+    await removeQuietly(staged.temporary);
   }
+}
+
+export async function discardStaged(files: StagedFile[]): Promise<void> {
+  await Promise.all(files.map((file) => removeQuietly(file.temporary)));
+}
+
+/** Clean-up must never hide the error that made it necessary. */
+async function removeQuietly(path: string): Promise<void> {
+  await rm(path, { force: true }).catch(() => undefined);
+}
+
+function writeFailure(path: string, error: unknown): MtlsError {
+  if (error instanceof MtlsError) return error;
+  const code = (error as NodeJS.ErrnoException).code ?? 'error';
+  const reasons: Record<string, string> = {
+    ENOSPC: 'the disk is full',
+    EFBIG: 'the file size limit was reached',
+    EDQUOT: 'the disk quota is used up',
+    EACCES: 'permission denied',
+    EPERM: 'the file system refused it',
+    EROFS: 'the file system is read-only',
+    ENOTDIR: 'a part of the path is a file, not a folder',
+    EEXIST: 'a part of the path is a file, not a folder',
+    EISDIR: 'the target is a folder',
+  };
+  return new MtlsError('MTLS_WRITE_FAILED', `${path} cannot be written: ${reasons[code] ?? code}. Nothing was left half-written.`, {
+    details: { path, reason: code },
+    causes: [],
+    cause: error,
+  });
 }
 
 export async function exists(path: string): Promise<boolean> {

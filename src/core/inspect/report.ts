@@ -129,7 +129,9 @@ function findingsOf(report: SourceReport, parsed: ParsedCertificate[]): Diagnosi
         diagnose('MTLS_BUNDLE_OUT_OF_ORDER', `The certificates are not in leaf → issuer order; the order should be ${bundle.path.map((i) => `#${i + 1}`).join(' → ')}.`),
       );
     }
-    if (bundle.missingIssuer) {
+    // Stopping at an intermediate is right (peers hold the root); stopping at a leaf is not.
+    const last = report.certificates[bundle.path[bundle.path.length - 1] ?? 0];
+    if (bundle.missingIssuer && last && !last.isCa) {
       findings.push(diagnose('MTLS_BUNDLE_INCOMPLETE', `The issuer of ${label(bundle.path[bundle.path.length - 1] ?? 0)} ("${bundle.missingIssuer}") is not in this bundle.`));
     }
     for (const [first, repeat] of bundle.duplicates) {

@@ -40,9 +40,23 @@ export async function readInput(value: string, options: ReadInputOptions = {}): 
   if (fromFile) return fromFile;
   const decoded = decodeBase64Value(value);
   if (decoded) return { bytes: decoded, origin: options.label ? `base64 value (${options.label})` : 'base64 value', fromBase64: true };
+  if (!looksLikePath(value)) {
+    // A value that is neither a file nor clean base64 may still be a secret (a key with stray
+    // quotes from a .env file, say): describe it, never quote it.
+    throw new MtlsError(
+      'MTLS_NOT_A_CREDENTIAL',
+      `The ${value.length}-character value${options.label ? ` from ${options.label}` : ''} is neither an existing file nor base64 of a certificate, key or PKCS#12.`,
+      { fixes: ['If it is base64, check for quotes, spaces or a truncated end: `printenv NAME | head -c 20`.', 'If it is a path, check it with `ls -l PATH`.'] },
+    );
+  }
   throw new MtlsError('MTLS_FILE_NOT_FOUND', `${value}: no such file${options.label ? ` (from ${options.label})` : ''}.`, {
     details: { path: value },
   });
+}
+
+/** Short, on one line, and not one long run of base64: safe to quote back as a path. */
+function looksLikePath(value: string): boolean {
+  return value.length <= 256 && !/\s{2,}|\n/.test(value) && !/[A-Za-z0-9+/=]{120,}/.test(value);
 }
 
 async function readFileIfPresent(value: string, cwd: string): Promise<RawInput | null> {

@@ -45,15 +45,21 @@ export async function resolveSecret(spec: string, ctx: SecretContext): Promise<S
   return { origin: 'literal', value: spec, literal: true };
 }
 
-/** The passphrase from the environment, prefixed variable first. */
+/**
+ * The passphrase from the environment, prefixed variable first. `--env-prefix APP` and `APP_`
+ * mean the same. An empty variable counts as unset, as it does for MTLS_CERT_PATH and the rest.
+ */
 export function secretFromEnv(env: Record<string, string | undefined>, prefix?: string): Secret | undefined {
-  if (prefix) {
-    const name = `${prefix}_KEY_PASSPHRASE`;
+  const names = [...(prefix ? [`${normalizeEnvPrefix(prefix)}_KEY_PASSPHRASE`] : []), 'MTLS_KEY_PASSPHRASE'];
+  for (const name of names) {
     const value = env[name];
-    if (value !== undefined) return { origin: `env:${name}`, value };
+    if (value !== undefined && value !== '') return { origin: `env:${name}`, value };
   }
-  const value = env.MTLS_KEY_PASSPHRASE;
-  return value === undefined ? undefined : { origin: 'env:MTLS_KEY_PASSPHRASE', value };
+  return undefined;
+}
+
+export function normalizeEnvPrefix(prefix: string): string {
+  return prefix.replace(/_+$/, '');
 }
 
 function firstLine(text: string): string {

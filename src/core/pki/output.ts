@@ -1,5 +1,5 @@
 import { MtlsError } from '../errors.js';
-import { exists, writeFileAtomic } from '../fs/write.js';
+import { assertWritable, commitFile, discardStaged, exists, stageFile, type StagedFile } from '../fs/write.js';
 
 export type OutputKind = 'certificate' | 'private key' | 'certificate request' | 'PKCS#12' | 'previous certificate' | 'previous private key';
 
@@ -34,11 +34,20 @@ export async function writeOutputs(files: PlannedFile[], force: boolean): Promis
       });
     }
   }
+  for (const file of files) await assertWritable(file.path, force);
+  // Stage every file before putting any in place: a full disk or a bad path leaves nothing behind.
+  const staged: StagedFile[] = [];
   const written: WrittenFile[] = [];
-  for (const file of files) {
-    const mode = SECRET_KINDS.includes(file.kind) ? 0o600 : 0o644;
-    await writeFileAtomic(file.path, file.data, { mode, force });
-    written.push({ path: file.path, kind: file.kind, mode: `0${mode.toString(8)}` });
+  try {
+    for (const file of files) {
+      const mode = SECRET_KINDS.includes(file.kind) ? 0o600 : 0o644;
+      staged.push(await stageFile(file.path, file.data, mode));
+      written.push({ path: file.path, kind: file.kind, mode: `0${mode.toString(8)}` });
+    }
+  } catch (error) {
+    await discardStaged(staged);
+    throw error;
   }
+  for (const file of staged) await commitFile(file, force);
   return written;
 }

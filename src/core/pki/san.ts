@@ -23,7 +23,7 @@ export function parseSan(raw: string, source = '--san'): SanEntry {
   const prefix = colon > 0 ? PREFIXES[text.slice(0, colon).toLowerCase()] : undefined;
   // IPv6 addresses hold colons too, but never start with one of these words.
   if (prefix) return checked(prefix, text.slice(colon + 1).trim(), raw, source);
-  if (isIP(text)) return checked('IP', text, raw, source);
+  if (isIP(text.split('%')[0] ?? '')) return checked('IP', text, raw, source);
   if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text)) return checked('URI', text, raw, source);
   if (text.includes('@')) return checked('email', text, raw, source);
   return checked('DNS', text, raw, source);
@@ -31,7 +31,8 @@ export function parseSan(raw: string, source = '--san'): SanEntry {
 
 function checked(type: SanEntry['type'], value: string, raw: string, source: string): SanEntry {
   const valid =
-    type === 'IP' ? isIP(value) !== 0 : type === 'DNS' ? DNS_NAME.test(value) && value.length <= 253 : type === 'email' ? EMAIL.test(value) : URI.test(value);
+    // net.isIP accepts IPv6 zone IDs (fe80::1%eth0), which a certificate cannot hold.
+    type === 'IP' ? isIP(value) !== 0 && !value.includes('%') : type === 'DNS' ? DNS_NAME.test(value) && value.length <= 253 : type === 'email' ? EMAIL.test(value) : URI.test(value);
   if (!valid) {
     throw new MtlsError('MTLS_SAN_INVALID', `${source} ${raw}: "${value}" is not a valid ${type === 'IP' ? 'IP address' : type === 'DNS' ? 'DNS name' : type}.`, {
       details: { san: raw, type },

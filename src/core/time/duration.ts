@@ -22,7 +22,7 @@ export function parseThreshold(text: string, flag: string): Threshold {
   const percent = /^(\d+(?:\.\d+)?)%$/.exec(trimmed);
   if (percent) {
     const share = Number(percent[1]) / 100;
-    if (share > 1) throw usage(flag, text, 'a share of lifetime is at most 100%');
+    if (share > 1) throw usage(flag, text, 'a share of lifetime is at most 100%', `${flag} 80%`);
     return { kind: 'lifetime', share, text: trimmed };
   }
   return { kind: 'span', ms: parseDuration(trimmed, flag), text: trimmed };
@@ -32,7 +32,7 @@ export function parseThreshold(text: string, flag: string): Threshold {
 export function parseDuration(text: string, flag: string): number {
   const trimmed = text.trim().toLowerCase();
   if (trimmed === '0') return 0;
-  if (!/^(\d+(\.\d+)?[smhdwy])+$/.test(trimmed)) throw usage(flag, text, 'expected a duration such as 14d, 12h, 2w or 1y, or a share of lifetime such as 80%');
+  if (!/^(\d+(\.\d+)?[smhdwy])+$/.test(trimmed)) throw usage(flag, text, 'expected a duration such as 14d, 12h, 2w or 1y, or a share of lifetime such as 80%', `${flag} 14d`);
   let total = 0;
   for (const [, amount, unit] of trimmed.matchAll(/(\d+(?:\.\d+)?)([smhdwy])/g)) total += Number(amount) * (UNIT_MS[unit as string] ?? 0);
   return total;
@@ -52,7 +52,7 @@ export function thresholdMoment(threshold: Threshold, notBefore: Date, notAfter:
 export function parseInstant(text: string, flag: string, now: Date = new Date()): Date {
   const trimmed = text.trim();
   if (trimmed === 'now') return now;
-  const offset = /^([+-])(.+)$/.exec(trimmed);
+  const offset = /^([+-])((?:\d+(?:\.\d+)?[smhdwy])+)$/i.exec(trimmed);
   if (offset) {
     const ms = parseDuration(offset[2] as string, flag);
     return new Date(now.getTime() + (offset[1] === '-' ? -ms : ms));
@@ -61,9 +61,10 @@ export function parseInstant(text: string, flag: string, now: Date = new Date())
     const date = new Date(trimmed);
     if (!Number.isNaN(date.getTime())) return date;
   }
-  throw usage(flag, text, 'expected an ISO date such as 2030-01-01 or 2030-01-01T12:00:00Z, "now", or an offset such as +30d');
+  // An instant is not a duration: the example must be one this flag takes ("14d" alone is rejected here).
+  throw usage(flag, text, 'expected an ISO date such as 2030-01-01 or 2030-01-01T12:00:00Z, "now", or an offset such as +30d', `${flag} +30d`);
 }
 
-function usage(flag: string, text: string, hint: string): MtlsError {
-  return new MtlsError('MTLS_USAGE', `${flag} '${text}' is not valid: ${hint}.`, { fixes: [`Example: ${flag} 14d`] });
+function usage(flag: string, text: string, hint: string, example: string): MtlsError {
+  return new MtlsError('MTLS_USAGE', `${flag} '${text}' is not valid: ${hint}.`, { fixes: [`Example: ${example}`] });
 }

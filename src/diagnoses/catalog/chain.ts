@@ -69,6 +69,20 @@ export const chainDiagnoses = {
     fixes: ['Issue a certificate for the right purpose: `mtls issue client NAME` or `mtls issue server NAME`.', 'Check with `mtls chain verify CERT --purpose client|server`.'],
     exit: 1,
   },
+  MTLS_CHAIN_UNHANDLED_CRITICAL_EXTENSION: {
+    title: 'A certificate carries a critical extension that is not understood',
+    meaning: 'RFC 5280 requires a verifier to reject a certificate with a critical extension it does not process; OpenSSL reports "unhandled critical extension". mtls processes keyUsage, extendedKeyUsage, basicConstraints, subjectAltName and nameConstraints, and accepts the policy extensions as OpenSSL does.',
+    causes: ['The CA marked a private or rarely used extension critical', 'An extension that must be non-critical (authorityKeyIdentifier, subjectKeyIdentifier) was marked critical'],
+    fixes: ['Reissue the certificate without that extension marked critical.', 'See its extensions: `mtls inspect CERT`.'],
+    exit: 1,
+  },
+  MTLS_CHAIN_NAME_CONSTRAINTS: {
+    title: "A name in the certificate is outside what its CA may vouch for",
+    meaning: "A CA on the path carries nameConstraints (permitted or excluded DNS names and IP ranges), and a subjectAltName of the leaf falls outside them. Constraint forms mtls does not check (email, URI, directoryName) make the chain fail when the extension is critical.",
+    causes: ['The certificate was issued for a name the constrained CA may not issue for', 'The CA was constrained to another domain or network than the one in use'],
+    fixes: ['Issue the certificate with names the CA allows: `mtls chain verify CERT --cacert ROOT` names the constraint.', 'Issue it from a CA whose constraints cover the name.'],
+    exit: 1,
+  },
   MTLS_CHAIN_HOST_MISMATCH: {
     title: 'The certificate is not valid for this host name',
     meaning: "The host name or IP address is not among the certificate's subjectAltName entries (a wildcard covers one left-most label only; the subject CN is not used).",
@@ -103,5 +117,12 @@ export const chainDiagnoses = {
     causes: ['A certificate was not renewed', 'An intermediate or root nears its end of life'],
     fixes: ['Renew the certificates listed; `mtls inspect FILE` shows each one in full.'],
     exit: 1,
+  },
+  MTLS_EXPIRY_NO_CERTIFICATES: {
+    title: 'No certificate was found to check',
+    meaning: 'None of the files, folders or endpoints given to `mtls expiry` held a certificate, so nothing was checked; a gate that checks nothing must not pass.',
+    causes: ['The path or glob points at the wrong place (an empty folder, a key, /dev/null)', 'Every file was skipped: encrypted PKCS#12 without --pass, or unreadable', 'The certificates are in a format mtls does not read'],
+    fixes: ['Point at the files or folders that hold the certificates: `mtls expiry certs/`.', 'Open password-protected PKCS#12 files with `--pass env:P12_PASS`; see what a file holds with `mtls inspect FILE`.'],
+    exit: 2,
   },
 } as const satisfies Catalog;

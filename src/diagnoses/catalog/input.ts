@@ -170,6 +170,13 @@ export const inputDiagnoses = {
     fixes: ['Pass --force to replace it, or choose another name or --dir.'],
     exit: 2,
   },
+  MTLS_WRITE_FAILED: {
+    title: 'File cannot be written',
+    meaning: 'An output file could not be written: the folder is not writable, the disk is full, or the path is wrong.',
+    causes: ['--dir or --out points at a file or a read-only place', 'The disk is full or a quota is reached'],
+    fixes: ['Check the folder with `ls -ld DIR` and the free space with `df -h DIR`.'],
+    exit: 2,
+  },
   MTLS_CONFIG_INVALID: {
     title: 'Config file is invalid',
     meaning: 'The config file is not valid JSON or does not follow the schema.',

@@ -26,12 +26,10 @@ export const tlsDiagnoses = {
       'Your certificate was issued by a different CA than the one the server trusts for clients',
       'Your certificate comes from an intermediate CA that you do not send: put the intermediate after the leaf in your --cert file',
       "The server's client-CA file was not reloaded after a change",
+      'A different CA with the same name issued it: the CA was re-created (servers compare keys; the names they list cannot tell the two apart)',
     ],
-    fixes: [
-      'Use a certificate issued by a CA the server accepts (`mtls request URL -v` lists them when the server speaks TLS 1.2).',
-      'Send the intermediate with your certificate: `cat client.crt intermediate.crt > client-chain.crt`.',
-      'Or add your CA to the server\'s client CAs (nginx: `ssl_client_certificate`; openssl s_server: `-CAfile`).',
-    ],
+    // Evidence decides which further fixes apply (the CAs the server names, a missing intermediate): src/tls/diagnose.ts adds them first.
+    fixes: ['Use a certificate issued by a CA the server trusts for clients, or add your CA to the server\'s client CAs (nginx: `ssl_client_certificate`; openssl s_server: `-CAfile`).'],
     exit: 1,
     docs: `${DOC}#unknown-ca`,
   },
@@ -181,8 +179,8 @@ export const tlsDiagnoses = {
   },
   MTLS_REQUEST_TIMEOUT: {
     title: 'The request timed out',
-    meaning: 'The connection was made, but the whole exchange did not finish within --max-time.',
-    causes: ['The server is slow to answer this request', 'The response is large or the network slow', 'The server waits for a request body that was not sent'],
+    meaning: 'The whole exchange, connecting included, did not finish within --max-time.',
+    causes: ['The server is slow to answer this request', 'The response is large or the network slow', 'The server waits for a request body that was not sent', 'The server accepts the TCP connection but never answers the TLS hello'],
     fixes: ['Raise the limit: `--max-time 120`.', 'Look at where the time goes: `-v` shows the timings.'],
     exit: 1,
     docs: `${DOC}#timeouts`,

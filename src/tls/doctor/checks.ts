@@ -5,6 +5,7 @@ import { check, skipped, type DoctorCheck } from '../../core/doctor/types.js';
 import { catalog, isDiagnosisCode } from '../../diagnoses/catalog.js';
 import type { Diagnosis } from '../../diagnoses/types.js';
 import { clientCertificateEvidence } from '../client-evidence.js';
+import { hostPort } from '../address.js';
 import type { RequestResult } from '../request.js';
 import type { RemoteEvidence } from './gather.js';
 
@@ -67,7 +68,7 @@ const TCP_CODES: Record<string, 'MTLS_CONNECTION_REFUSED' | 'MTLS_HOST_UNREACHAB
 
 function tcpCheck(evidence: RemoteEvidence): DoctorCheck {
   const tcp = evidence.tcp as NonNullable<RemoteEvidence['tcp']>;
-  const where = `${tcp.address}:${evidence.port}`;
+  const where = hostPort(tcp.address, evidence.port);
   if (tcp.ok) return check('remote.tcp', 'TCP connection', 'pass', `Connected to ${where}.`);
   const code = TCP_CODES[tcp.code] ?? 'MTLS_HOST_UNREACHABLE';
   return check('remote.tcp', 'TCP connection', 'fail', `No TCP connection to ${where} (${tcp.code}).`, { code, fix: catalog[code].fixes[0] });
@@ -80,8 +81,13 @@ function versionsCheck(evidence: RemoteEvidence): DoctorCheck {
   const offered = versions.filter((v) => v.offered === true).map((v) => label(v.version));
   const others = versions.filter((v) => v.offered !== true).map((v) => `${label(v.version)} ${v.offered === false ? 'refused' : `unknown (${v.reason})`}`);
   if (offered.length > 0) return check('remote.tls-versions', title, 'pass', `Speaks ${offered.join(' and ')}${others.length > 0 ? `; ${others.join(', ')}` : ''}.`);
+  const where = hostPort(evidence.host, evidence.port);
   if (evidence.probe?.outcome === 'not-tls') {
-    return check('remote.tls-versions', title, 'fail', `${evidence.host}:${evidence.port} does not speak TLS (${evidence.probe.reason}).`, { code: 'MTLS_PLAIN_HTTP', fix: catalog.MTLS_PLAIN_HTTP.fixes[0] });
+    return check('remote.tls-versions', title, 'fail', `${where} does not speak TLS (${evidence.probe.reason}).`, { code: 'MTLS_PLAIN_HTTP', fix: catalog.MTLS_PLAIN_HTTP.fixes[0] });
+  }
+  // Silence is not a refusal: a server that never answers says nothing about the versions it speaks.
+  if (versions.length > 0 && versions.every((v) => v.timedOut)) {
+    return check('remote.tls-versions', title, 'fail', `${where} accepts TCP but never answers the TLS hello (${versions[0]?.reason}).`, { code: 'MTLS_CONNECT_TIMEOUT', fix: catalog.MTLS_CONNECT_TIMEOUT.fixes[0] });
   }
   return check('remote.tls-versions', title, 'fail', `Neither TLS 1.3 nor TLS 1.2 could be agreed: ${others.join(', ')}.`, { code: 'MTLS_NO_COMMON_PROTOCOL', fix: catalog.MTLS_NO_COMMON_PROTOCOL.fixes[0] });
 }
@@ -155,10 +161,26 @@ function clientCasCheck(input: RemoteCheckInput): DoctorCheck {
   if (input.clientChain.length === 0) return check('remote.client-cas', title, 'pass', `The server accepts client certificates from ${list}.`);
   const evidence = clientCertificateEvidence(input.clientChain.map((c) => c.facts), accepted, input.now);
   const leaf = input.clientChain[0] as ParsedCertificate;
-  if (evidence?.issuerAccepted) return check('remote.client-cas', title, 'pass', `Your certificate's chain leads to a CA the server accepts (${list}).`);
+  if (evidence?.issuerAccepted) return nameMatchCheck(input, list);
   return check('remote.client-cas', title, 'fail', `The server accepts client certificates from ${list} only; yours was issued by "${leaf.facts.issuer}".`, {
     code: 'MTLS_CLIENT_CERT_UNKNOWN_CA',
     fix: `Use a certificate issued by ${list}, or have the server trust "${leaf.facts.issuer}".`,
+  });
+}
+
+/**
+ * The server lists CA names, and names are not keys: two CAs made alike (a re-created CA) share
+ * a name. Only a request the server accepted proves the match; short of that, say so.
+ */
+function nameMatchCheck(input: RemoteCheckInput, list: string): DoctorCheck {
+  const title = 'Client CAs the server accepts';
+  const request = input.evidence.request;
+  if (request?.response && !request.diagnosis) return check('remote.client-cas', title, 'pass', `Your certificate's chain leads to a CA the server accepts (${list}), and the server accepted it.`);
+  const issuer = input.clientChain[0]?.facts.issuer ?? '';
+  const held = input.ca?.certificates.some((c) => c.facts.subject === issuer) ? ` Your ${input.ca?.origin ?? '--cacert'} holds a CA of that name too, but the server sends names only, so only names can be compared.` : '';
+  return check('remote.client-cas', title, 'warn', `Your certificate's issuer "${issuer}" is among the names the server accepts (${list}). The name matches, but names are not keys: if the server still refuses, the CA was probably re-created.${held}`, {
+    code: 'MTLS_CLIENT_CERT_UNKNOWN_CA',
+    fix: 'Compare keys, not names: the "Authority KID" of `mtls inspect client.crt` must equal the "Subject KID" of `mtls inspect ca.crt` for the CA in the server\'s client-CA file.',
   });
 }
 

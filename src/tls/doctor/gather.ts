@@ -1,13 +1,14 @@
 import { lookup } from 'node:dns/promises';
-import { connect as netConnect, isIP } from 'node:net';
+import { isIP } from 'node:net';
 import { connect as tlsConnect, type SecureVersion } from 'node:tls';
 import type { ParsedCertificate } from '../../core/certificate/parse.js';
 import type { Identity } from '../../core/load/identity.js';
-import { toPem } from '../../core/load/pem.js';
 import { MtlsError } from '../../core/errors.js';
+import { connectInTurn, hostPort, type TcpFailure } from '../address.js';
 import { fetchPeerChain } from '../endpoint.js';
+import { identityPem } from '../identity-pem.js';
 import { probeServer, type ProbeResult } from '../probe/index.js';
-import { performRequest, type RequestResult } from '../request.js';
+import { performRequest, redactedUrl, type RequestResult } from '../request.js';
 
 export type DnsEvidence = { ok: true; addresses: string[]; literal: boolean } | { ok: false; code: string };
 export type TcpEvidence = { ok: true; address: string } | { ok: false; address: string; code: string };
@@ -16,6 +17,8 @@ export interface VersionEvidence {
   version: 'TLSv1.2' | 'TLSv1.3';
   offered: boolean | null;
   reason: string | null;
+  /** The server sent nothing back within the time limit: it took the TCP connection, not the hello. */
+  timedOut: boolean;
 }
 export type ServerChainEvidence = { certificates: Buffer[]; source: 'as sent in TLS 1.2' | 'as received' } | { certificates: null; reason: string };
 
@@ -55,7 +58,7 @@ export async function gatherRemoteEvidence(options: GatherOptions): Promise<Remo
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || 443);
   const servername = options.servername ?? host;
-  const evidence: RemoteEvidence = { url: url.href, host, port, servername, dns: await resolveHost(host), tcp: null, versions: null, probe: null, serverChain: null, anonymous: null, request: null };
+  const evidence: RemoteEvidence = { url: redactedUrl(url), host, port, servername, dns: await resolveHost(host), tcp: null, versions: null, probe: null, serverChain: null, anonymous: null, request: null };
   if (!evidence.dns.ok) return evidence;
   evidence.tcp = await firstReachable(evidence.dns.addresses, port, timeoutMs);
   if (!evidence.tcp.ok) return evidence;
@@ -65,7 +68,7 @@ export async function gatherRemoteEvidence(options: GatherOptions): Promise<Remo
   const [tls12, tls13, probe] = await Promise.all([tryVersion('TLSv1.2', target, options.identity), tryVersion('TLSv1.3', target, options.identity), probeServer(target)]);
   evidence.probe = probe;
   // The raw probe reads the TLS 1.2 hello itself, so its answer settles 1.2 whatever the full handshake did.
-  if (probe.outcome === 'tls12') Object.assign(tls12, { offered: true, reason: null });
+  if (probe.outcome === 'tls12') Object.assign(tls12, { offered: true, reason: null, timedOut: false });
   evidence.versions = [tls13, tls12];
   if (!evidence.versions.some((v) => v.offered)) return evidence;
 
@@ -97,28 +100,16 @@ async function resolveHost(host: string): Promise<DnsEvidence> {
   }
 }
 
-/** Like curl, each address of the name in turn ("localhost" may be ::1, then 127.0.0.1); every later step uses the one that answered. */
+/** Every later step uses the address that answered. */
 async function firstReachable(addresses: string[], port: number, timeoutMs: number): Promise<TcpEvidence> {
-  let last: TcpEvidence = { ok: false, address: addresses[0] ?? '', code: 'ENOTFOUND' };
-  for (const address of addresses) {
-    last = await tcpReachable(address, port, timeoutMs);
-    if (last.ok) return last;
+  try {
+    const { socket, address } = await connectInTurn(addresses, port, { timeoutMs });
+    socket.destroy();
+    return { ok: true, address };
+  } catch (error) {
+    const failure = error as TcpFailure;
+    return { ok: false, address: failure.address, code: failure.code ?? 'error' };
   }
-  return last;
-}
-
-function tcpReachable(address: string, port: number, timeoutMs: number): Promise<TcpEvidence> {
-  return new Promise((resolve) => {
-    const socket = netConnect({ host: address, port });
-    const done = (result: TcpEvidence) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(result);
-    };
-    const timer = setTimeout(() => done({ ok: false, address, code: 'ETIMEDOUT' }), timeoutMs);
-    socket.once('connect', () => done({ ok: true, address }));
-    socket.once('error', (error: NodeJS.ErrnoException) => done({ ok: false, address, code: error.code ?? 'error' }));
-  });
 }
 
 /** Errors that mean "not this version", as OpenSSL reports them on either side. */
@@ -130,6 +121,7 @@ const VERSION_REFUSED = /PROTOCOL_VERSION|UNSUPPORTED_PROTOCOL|NO_PROTOCOLS_AVAI
  * requiring one does not end the handshake before the version is known.
  */
 function tryVersion(version: SecureVersion & VersionEvidence['version'], target: { address: string; port: number; servername: string; timeoutMs: number }, identity: Identity | null): Promise<VersionEvidence> {
+  const pem = identity ? identityPem(identity) : null;
   return new Promise((resolve) => {
     const socket = tlsConnect({
       host: target.address,
@@ -138,18 +130,18 @@ function tryVersion(version: SecureVersion & VersionEvidence['version'], target:
       minVersion: version,
       maxVersion: version,
       rejectUnauthorized: false,
-      ...(identity ? { cert: identity.certificates.map((c) => toPem('CERTIFICATE', c.der)).join(''), key: identity.key.key.export({ type: 'pkcs8', format: 'pem' }) } : {}),
+      ...(pem ? { cert: pem.certPem, key: pem.keyPem } : {}),
     });
     const done = (result: VersionEvidence) => {
       clearTimeout(timer);
       socket.destroy();
       resolve(result);
     };
-    const timer = setTimeout(() => done({ version, offered: null, reason: `no answer within ${target.timeoutMs} ms` }), target.timeoutMs);
-    socket.once('secureConnect', () => done({ version, offered: true, reason: null }));
+    const timer = setTimeout(() => done({ version, offered: null, reason: `no answer within ${target.timeoutMs} ms`, timedOut: true }), target.timeoutMs);
+    socket.once('secureConnect', () => done({ version, offered: true, reason: null, timedOut: false }));
     socket.once('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? error.message;
-      done({ version, offered: VERSION_REFUSED.test(code) ? false : null, reason: code });
+      done({ version, offered: VERSION_REFUSED.test(code) ? false : null, reason: code, timedOut: false });
     });
   });
 }
@@ -157,7 +149,7 @@ function tryVersion(version: SecureVersion & VersionEvidence['version'], target:
 /** The chain exactly as sent when the TLS 1.2 probe read it; else from a TLS 1.3 handshake (which encrypts it). */
 async function serverChain(evidence: RemoteEvidence, options: GatherOptions): Promise<ServerChainEvidence> {
   if (evidence.probe?.tls12 && evidence.probe.serverChain.length > 0) return { certificates: evidence.probe.serverChain, source: 'as sent in TLS 1.2' };
-  const endpoint = { host: evidence.host, port: evidence.port, label: `${evidence.host}:${evidence.port}` };
+  const endpoint = { host: evidence.host, port: evidence.port, label: hostPort(evidence.host, evidence.port) };
   try {
     const chain = await fetchPeerChain(endpoint, { timeoutMs: options.timeoutMs, ...(isIP(evidence.servername) ? {} : { servername: evidence.servername }) });
     return { certificates: chain.certificates, source: 'as received' };

@@ -18,6 +18,8 @@ export interface ServeCredentialSources {
   crl?: string;
   passphrase?: Secret;
   cwd: string;
+  /** For `--cert -`: read once, at start (a reload cannot read standard input again). */
+  readStdin?: () => Promise<Buffer>;
 }
 
 /** Loaded, checked credentials: what Node needs for a secure context, and what to say about them. */
@@ -40,6 +42,7 @@ export async function loadServeCredentials(sources: ServeCredentialSources): Pro
     ...(sources.key ? { key: sources.key } : {}),
     ca: sources.clientCa,
     ...(sources.passphrase ? { passphrase: sources.passphrase } : {}),
+    ...(sources.readStdin ? { readStdin: sources.readStdin } : {}),
     cwd: sources.cwd,
   });
   if (!identity || !ca) throw new MtlsError('MTLS_USAGE', 'serve needs --cert, --key and --client-ca.');

@@ -14,6 +14,8 @@ export interface ServerCertificateSummary {
   subject: string;
   fingerprintSha256: string;
   notAfter: string;
+  /** What clients will object to in the server's own certificate (wrong purpose, expired). */
+  warnings: string[];
 }
 
 /** What the server reports as it runs; plain values, one per thing that happened. */
@@ -55,8 +57,13 @@ const REFUSED_IDLE_MS = 10_000;
 const SHUTDOWN_GRACE_MS = 5_000;
 
 function summary(credentials: ServeCredentials): { serverCertificate: ServerCertificateSummary; clientCas: string[] } {
-  const { subject, fingerprintSha256, notAfter } = credentials.serverCertificate;
-  return { serverCertificate: { subject, fingerprintSha256, notAfter }, clientCas: credentials.clientCas.map((c) => c.subject) };
+  const { subject, fingerprintSha256, notAfter, extendedKeyUsage } = credentials.serverCertificate;
+  const warnings: string[] = [];
+  if (extendedKeyUsage && !extendedKeyUsage.includes('serverAuth') && !extendedKeyUsage.includes('anyExtendedKeyUsage')) {
+    warnings.push(`the server certificate is not meant for TLS servers (extendedKeyUsage: ${extendedKeyUsage.join(', ') || 'empty'}); clients will refuse it. Issue one with \`mtls issue server NAME\`.`);
+  }
+  if (Date.parse(notAfter) < Date.now()) warnings.push(`the server certificate expired on ${notAfter}; clients will refuse it.`);
+  return { serverCertificate: { subject, fingerprintSha256, notAfter, warnings }, clientCas: credentials.clientCas.map((c) => c.subject) };
 }
 
 export function serveUrl(host: string, port: number): string {
