@@ -1,2 +1,3 @@
 #!/usr/bin/env node
-import '../dist/cli/main.js';
+// The CLI, bundled by `npm run build` (scripts/bundle.mjs); the library is dist/index.js.
+import '../dist/bundle/main.js';

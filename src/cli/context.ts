@@ -37,7 +37,7 @@ export function createContext(io: Io, flags: GlobalFlags): Context {
     warn: (text) => io.stderr.write(`${err.yellow('warning:')} ${text}\n`),
     spinner: (text) =>
       startSpinner(
-        { stderrIsTTY: io.stderr.isTTY === true, json, env: io.env },
+        { stderrIsTTY: io.stderr.isTTY === true, columns: (io.stderr as { columns?: number }).columns, json, env: io.env },
         io.stderr as unknown as NodeJS.WritableStream,
         text,
       ),

@@ -11,12 +11,14 @@ export interface Spinner {
 
 export interface SpinnerGate {
   stderrIsTTY: boolean;
+  /** The terminal's width. Some pseudo-terminals report 0, and ora then clears lines without end. */
+  columns?: number | undefined;
   json: boolean;
   env: Record<string, string | undefined>;
 }
 
-export function spinnersAllowed({ stderrIsTTY, json, env }: SpinnerGate): boolean {
-  if (!stderrIsTTY || json) return false;
+export function spinnersAllowed({ stderrIsTTY, columns, json, env }: SpinnerGate): boolean {
+  if (!stderrIsTTY || json || !(columns !== undefined && columns > 0)) return false;
   if (env.CI !== undefined && env.CI !== '' && env.CI !== 'false') return false;
   return env.TERM !== 'dumb';
 }

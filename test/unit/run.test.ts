@@ -43,9 +43,13 @@ test('one colour decision: --no-color, then NO_COLOR, then FORCE_COLOR, then TTY
 });
 
 test('spinners only on an interactive stderr, never with --json or in CI', () => {
-  assert.equal(spinnersAllowed({ stderrIsTTY: true, json: false, env: {} }), true);
-  assert.equal(spinnersAllowed({ stderrIsTTY: false, json: false, env: {} }), false);
-  assert.equal(spinnersAllowed({ stderrIsTTY: true, json: true, env: {} }), false);
-  assert.equal(spinnersAllowed({ stderrIsTTY: true, json: false, env: { CI: 'true' } }), false);
-  assert.equal(spinnersAllowed({ stderrIsTTY: true, json: false, env: { CI: 'false' } }), true);
+  const tty = { stderrIsTTY: true, columns: 80 };
+  assert.equal(spinnersAllowed({ ...tty, json: false, env: {} }), true);
+  assert.equal(spinnersAllowed({ ...tty, stderrIsTTY: false, json: false, env: {} }), false);
+  assert.equal(spinnersAllowed({ ...tty, json: true, env: {} }), false);
+  assert.equal(spinnersAllowed({ ...tty, json: false, env: { CI: 'true' } }), false);
+  assert.equal(spinnersAllowed({ ...tty, json: false, env: { CI: 'false' } }), true);
+  // A terminal that reports no width sends ora into an endless clear loop: no spinner there.
+  assert.equal(spinnersAllowed({ ...tty, columns: 0, json: false, env: {} }), false);
+  assert.equal(spinnersAllowed({ ...tty, columns: undefined, json: false, env: {} }), false);
 });

@@ -10,7 +10,9 @@ const MAX_BYTES = 1 << 20;
  * plain message on any failure; the caller records it as a finding.
  */
 export async function fetchIssuerCertificates(url: string, timeoutMs: number): Promise<ParsedCertificate[]> {
-  const { Agent, interceptors, request } = await import('undici');
+  const loaded = await import('undici');
+  // undici is CommonJS: bundled (scripts/bundle.mjs), a dynamic import puts its exports under `default`.
+  const { Agent, interceptors, request } = (loaded as unknown as { default?: typeof loaded }).default ?? loaded;
   // undici 7 follows redirects only through its interceptor (the old maxRedirections option throws).
   const dispatcher = new Agent().compose(interceptors.redirect({ maxRedirections: 3 }));
   try {
