@@ -8,7 +8,7 @@ import { resolveCredentials, type CredentialFlags } from '../../config/resolve.j
 import { MtlsError } from '../../core/errors.js';
 import { doctorExitCode, doctorReport, type DoctorReport } from '../../core/doctor/report.js';
 import { skipped, type DoctorCheck, type Role } from '../../core/doctor/types.js';
-import { writeFileAtomic } from '../../core/fs/write.js';
+import { writeOutputFile } from '../../core/fs/write.js';
 import { parseThreshold } from '../../core/time/duration.js';
 import { checkTarget } from '../../tls/doctor/index.js';
 import { redactedUrl } from '../../tls/request.js';
@@ -128,7 +128,7 @@ async function output(report: DoctorReport, flags: DoctorFlags, ctx: Context): P
     if (ctx.json) ctx.io.stderr.write(annotations);
     else ctx.io.stdout.write(annotations);
   }
-  if (flags.junit) await writeFileAtomic(resolvePath(ctx.io.cwd, flags.junit), renderJunit(report), { mode: 0o644, force: true });
+  if (flags.junit) await writeOutputFile(resolvePath(ctx.io.cwd, flags.junit), renderJunit(report));
 }
 
 export default doctor;

@@ -7,7 +7,7 @@ import { loadCliCredentials, onceStdin } from '../credentials.js';
 import { parseHttpsUrl, usage } from '../url.js';
 import type { CredentialFlags } from '../../config/resolve.js';
 import { MtlsError } from '../../core/errors.js';
-import { writeFileAtomic } from '../../core/fs/write.js';
+import { writeOutputFile } from '../../core/fs/write.js';
 import { performRequest, type RequestResult } from '../../tls/request.js';
 import { proxyFor } from '../../tls/proxy.js';
 import { renderDiagnosis } from '../../render/diagnosis.js';
@@ -115,7 +115,7 @@ const request: CommandAction<RequestFlags> = async (args, flags, ctx) => {
 async function output(result: RequestResult, flags: RequestFlags, ctx: Context): Promise<void> {
   const printBody = result.response !== null && result.diagnosis === null;
   // curl overwrites an -o file; a folder or an unwritable place is MTLS_WRITE_FAILED (exit 2).
-  if (flags.output && printBody && result.response) await writeFileAtomic(resolvePath(ctx.io.cwd, flags.output), result.response.body, { mode: 0o644, force: true });
+  if (flags.output && printBody && result.response) await writeOutputFile(resolvePath(ctx.io.cwd, flags.output), result.response.body);
   if (flags.verbose) ctx.io.stderr.write(renderVerbose(result, ctx.err));
   if (ctx.json) {
     ctx.print(

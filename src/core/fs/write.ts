@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { link, open, rename, rm, stat, mkdir } from 'node:fs/promises';
+import { link, open, rename, rm, stat, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { MtlsError } from '../errors.js';
@@ -28,16 +28,42 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   await commitFile(staged, options.force === true);
 }
 
-/** Refuses early: an existing file without --force, or a folder where the file should go. */
+/**
+ * Refuses early: an existing file without --force, a folder where the file should go, or a
+ * device, FIFO or socket, which a rename would replace (renaming over /dev/null destroys it).
+ */
 export async function assertWritable(path: string, force: boolean): Promise<void> {
   const info = await stat(path).catch(() => null);
   if (!info) return;
   if (info.isDirectory()) {
     throw new MtlsError('MTLS_WRITE_FAILED', `${path} is a folder; a file cannot be written there.`, { details: { path }, causes: [] });
   }
+  if (!info.isFile()) {
+    throw new MtlsError('MTLS_WRITE_FAILED', `${path} is a device or special file; mtls writes keys and certificates only to regular files.`, {
+      details: { path },
+      causes: [],
+    });
+  }
   if (!force) {
     throw new MtlsError('MTLS_FILE_EXISTS', `${path} already exists; it was left untouched.`, { details: { path }, causes: [] });
   }
+}
+
+/**
+ * An output a user points anywhere, as curl's -o: a device or FIFO (/dev/null, /dev/stdout, a
+ * pipe) is written into; a regular file is replaced atomically. Never for keys.
+ */
+export async function writeOutputFile(path: string, data: string | Uint8Array): Promise<void> {
+  const info = await stat(path).catch(() => null);
+  if (info && !info.isFile() && !info.isDirectory()) {
+    try {
+      await writeFile(path, data);
+    } catch (error) {
+      throw writeFailure(path, error);
+    }
+    return;
+  }
+  await writeFileAtomic(path, data, { mode: 0o644, force: true });
 }
 
 export async function stageFile(path: string, data: string | Uint8Array, mode: number): Promise<StagedFile> {
