@@ -89,7 +89,7 @@ export async function commitFile(staged: StagedFile, force: boolean): Promise<vo
   try {
     // link() fails if the target appeared meanwhile, so even a race never overwrites without --force.
     if (force) await rename(staged.temporary, staged.path);
-    else await link(staged.temporary, staged.path);
+    else await linkOrRename(staged);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new MtlsError('MTLS_FILE_EXISTS', `${staged.path} already exists; it was left untouched.`, { details: { path: staged.path }, causes: [] });
@@ -97,6 +97,18 @@ export async function commitFile(staged: StagedFile, force: boolean): Promise<vo
     throw writeFailure(staged.path, error);
   } finally {
     await removeQuietly(staged.temporary);
+  }
+}
+
+/** Some file systems (SMB, some FUSE mounts) have no hard links: there, check, then rename. */
+async function linkOrRename(staged: StagedFile): Promise<void> {
+  try {
+    await link(staged.temporary, staged.path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(code)) throw error;
+    if (await exists(staged.path)) throw Object.assign(new Error('exists'), { code: 'EEXIST' });
+    await rename(staged.temporary, staged.path);
   }
 }
 
