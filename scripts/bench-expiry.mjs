@@ -1,53 +1,46 @@
 #!/usr/bin/env node
 /**
- * Benchmark for `mtls expiry DIR`: generates N certificates (EC P-256, via @peculiar/x509) into a
- * temporary folder, then times `mtls expiry DIR --json`, a shell loop of
- * `openssl x509 -enddate -noout` over the same files, and Node's bare start-up, and prints the
- * ratios. Usage: node scripts/bench-expiry.mjs [N=2000]   (build first: npx tsc -p tsconfig.json)
+ * `mtls expiry` over many files (R4, R6 of `npm run bench`):
+ *   R4  mtls expiry DIR (2,000 certificates) / node -e 0, and against a shell loop of
+ *       `openssl x509 -enddate -noout` over the same files (run once: it takes a minute)
+ *   R6  peak RSS of mtls expiry DIR on 20,000 certificates
+ * Standalone: node scripts/bench-expiry.mjs [runs=7]
  */
-import 'reflect-metadata';
-import { webcrypto } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import * as x509 from '@peculiar/x509';
+import { pathToFileURL } from 'node:url';
+import { writeCertificates } from './bench-certs.mjs';
+import { BIN, NODE, cleanUp, ensureBuild, run, tempDir, timeTogether } from './bench-lib.mjs';
 
-x509.cryptoProvider.set(webcrypto);
-const count = Number(process.argv[2] ?? 2000);
-const bin = fileURLToPath(new URL('../bin/mtls.js', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'mtls-bench-expiry-'));
-const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+// Exit 1 is a verdict (certificates past --fail), not a failure of the run.
+const expiry = (dir) => run(NODE, [BIN, 'expiry', dir, '--json'], { okCodes: [0, 1] });
 
-try {
-  const keys = await webcrypto.subtle.generateKey(alg, false, ['sign', 'verify']);
-  const now = Date.now();
-  for (let i = 0; i < count; i += 1) {
-    const cert = await x509.X509CertificateGenerator.createSelfSigned({
-      serialNumber: (i + 1).toString(16).padStart(6, '0'),
-      name: `CN=bench-${i}`,
-      notBefore: new Date(now - 86_400_000),
-      notAfter: new Date(now + ((i % 800) + 1) * 86_400_000),
-      signingAlgorithm: alg,
-      keys,
-    });
-    writeFileSync(join(dir, `cert-${i}.pem`), cert.toString('pem'));
+export function benchExpiry(runs) {
+  const small = writeCertificates(tempDir(), 2000);
+  const [node, mtls] = timeTogether([() => run(NODE, ['-e', '0']), () => expiry(small)], runs);
+  const loopStart = process.hrtime.bigint();
+  run('sh', ['-c', `for f in "${small}"/*.pem; do openssl x509 -enddate -noout -in "$f"; done`]);
+  const loop = Number(process.hrtime.bigint() - loopStart) / 1e6;
+
+  const large = writeCertificates(tempDir(), 20_000);
+  const rssFile = join(tempDir(), 'maxrss');
+  // getrusage's peak for the process itself, written as it exits.
+  const hook = `data:text/javascript,import{writeFileSync}from"node:fs";process.on("exit",()=>writeFileSync(${JSON.stringify(rssFile)},String(process.resourceUsage().maxRSS)))`;
+  run(NODE, ['--import', hook, BIN, 'expiry', large, '--json'], { okCodes: [0, 1] });
+  const peakMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
+
+  return [
+    { id: 'R4', what: 'mtls expiry, 2,000 certificates', ms: mtls, reference: 'node -e 0', referenceMs: node, ratio: mtls / node, target: '<= 4', pass: mtls / node <= 4 },
+    { id: 'R4b', what: 'openssl x509 -enddate loop / mtls expiry', ms: loop, reference: 'mtls expiry', referenceMs: mtls, ratio: loop / mtls, target: '>= 50', pass: loop / mtls >= 50, note: 'loop run once' },
+    { id: 'R6', what: 'peak RSS, mtls expiry on 20,000 certificates', value: `${peakMb.toFixed(0)} MB`, ratio: null, target: '<= 200 MB', pass: peakMb <= 200 },
+  ];
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  try {
+    ensureBuild();
+    for (const row of benchExpiry(Number(process.argv[2] ?? 7))) console.log(row);
+  } finally {
+    cleanUp();
   }
-
-  const time = (label, command, args, options = {}) => {
-    const started = process.hrtime.bigint();
-    const result = spawnSync(command, args, { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28, ...options });
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    if (result.error) throw result.error;
-    console.log(`${label.padEnd(46)} ${ms.toFixed(0).padStart(7)} ms`);
-    return ms;
-  };
-  console.log(`${count} certificates in ${dir}`);
-  const node = time('node -e 0 (Node start-up)', process.execPath, ['-e', '0']);
-  const mtls = time('mtls expiry DIR --json', process.execPath, [bin, 'expiry', dir, '--json']);
-  const loop = time('for f in DIR/*.pem; openssl x509 -enddate -noout', 'sh', ['-c', `for f in "${dir}"/*.pem; do openssl x509 -enddate -noout -in "$f"; done`]);
-  console.log(`mtls / node start-up: ${(mtls / node).toFixed(2)}x   openssl loop / mtls: ${(loop / mtls).toFixed(1)}x`);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }

@@ -1,133 +1,111 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: mtls side by side with the tools it replaces, on this machine, medians of
- * several runs, printed as ratios (mtls time / other tool's time). Nothing is asserted: the point
- * is to see where start-up and work go. Needs a build (npm run build), openssl and curl;
- * mkcert is compared when installed (apt-get install mkcert). Pass a number to change the runs.
+ * `npm run bench [-- RUNS]`: the performance targets of docs/performance.md, measured side by side
+ * on this machine (median of RUNS after a warm-up; the commands compared take turns, so load from
+ * elsewhere hits them alike). Prints one row per target with the figure, the reference, the ratio
+ * and PASS/MISS. Installs nginx, openssl, curl and mkcert with apt-get when missing (mkcert may not
+ * exist: R5 then says so); builds dist/ on a fresh clone. Cleans up its temporary folders and servers.
  *
- *   startup   mtls --version                      vs  openssl version
- *   inspect   mtls inspect cert.pem               vs  openssl x509 -noout -text
- *   pki       ca init + issue server + client     vs  the openssl commands for the same, and mkcert
- *   request   mtls request (mTLS, TLS 1.3)        vs  curl with the same certificate
- *   expiry    see scripts/bench-expiry.mjs        (2,000 files vs an openssl loop)
+ *   R1  mtls --version / node -e 0                          <= 1.3
+ *   R2  mtls inspect cert.pem / node -e 0                   <= 2.0   (openssl x509 -text for reference)
+ *   R3  mtls request (one mTLS GET to nginx) / node -e 0    <= 2.5   (curl for reference)
+ *   R4  mtls expiry on 2,000 certificates / node -e 0       <= 4, and >= 50x an openssl loop
+ *   R5  CA + server + client certificate: mtls / mkcert     <= 1.0
+ *   R6  peak RSS of mtls expiry on 20,000 certificates      <= 200 MB
+ *   R7  full mTLS handshakes/s: mtls serve / nginx          >= 0.5
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createServer } from 'node:net';
+import { benchExpiry } from './bench-expiry.mjs';
+import { benchTls } from './bench-tls.mjs';
+import { BIN, NODE, cleanUp, ensureBuild, ensureTools, run, tempDir, timeTogether } from './bench-lib.mjs';
 
-const runs = Number(process.argv[2] ?? 7);
-const bin = fileURLToPath(new URL('../bin/mtls.js', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'mtls-bench-'));
-const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+const runs = Number(process.argv[2] ?? 11);
+const mtls = (...args) => run(NODE, [BIN, ...args]);
 
-function run(cmd, args, options = {}) {
-  const result = spawnSync(cmd, args, { encoding: 'utf8', ...options });
-  if (result.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
-  return result;
+function startupRows() {
+  const dir = tempDir();
+  const pki = {
+    ca: join(dir, 'pki/ca.crt'),
+    serverCert: join(dir, 'pki/localhost.crt'),
+    serverKey: join(dir, 'pki/localhost.key'),
+    clientCert: join(dir, 'pki/bench-client.crt'),
+    clientKey: join(dir, 'pki/bench-client.key'),
+  };
+  mtls('ca', 'init', '--dir', join(dir, 'pki'));
+  mtls('issue', 'server', 'localhost', '--san', '127.0.0.1', '--dir', join(dir, 'pki'));
+  mtls('issue', 'client', 'bench-client', '--dir', join(dir, 'pki'));
+
+  const [node, version, inspect, openssl] = timeTogether(
+    [() => run(NODE, ['-e', '0']), () => mtls('--version'), () => mtls('inspect', pki.serverCert), () => run('openssl', ['x509', '-in', pki.serverCert, '-noout', '-text'])],
+    runs,
+  );
+  const rows = [
+    { id: 'R1', what: 'mtls --version', ms: version, reference: 'node -e 0', referenceMs: node, ratio: version / node, target: '<= 1.3', pass: version / node <= 1.3 },
+    { id: 'R2', what: 'mtls inspect cert.pem', ms: inspect, reference: 'node -e 0', referenceMs: node, ratio: inspect / node, target: '<= 2.0', pass: inspect / node <= 2.0, note: `openssl x509 -text ${openssl.toFixed(0)} ms` },
+  ];
+  return { rows, pki };
 }
 
-/** Median wall time in ms of `runs` executions of `task` (after one warm-up). */
-function median(task) {
-  task(0);
-  const times = [];
-  for (let i = 1; i <= runs; i++) {
-    const start = process.hrtime.bigint();
-    task(i);
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+function pkiRow(hasMkcert) {
+  const dir = tempDir();
+  const mtlsPki = (round) => {
+    const d = join(dir, `mtls-${round}`);
+    mtls('ca', 'init', '--dir', d);
+    mtls('issue', 'server', 'localhost', '--dir', d);
+    mtls('issue', 'client', 'alice', '--dir', d);
+  };
+  if (!hasMkcert) {
+    const [alone] = timeTogether([mtlsPki], runs);
+    return { id: 'R5', what: 'CA + server + client certificate', ms: alone, reference: 'mkcert', ratio: null, target: '<= 1.0', pass: null, note: 'mkcert is not installed: no comparison' };
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  // mkcert makes its CA on first use in an empty CAROOT: a fresh one each round, as for mtls.
+  const mkcertPki = (round) => {
+    const d = join(dir, `mkcert-${round}`);
+    mkdirSync(d);
+    const options = { cwd: d, env: { ...process.env, CAROOT: d } };
+    run('mkcert', ['-cert-file', 'server.crt', '-key-file', 'server.key', 'localhost'], options);
+    run('mkcert', ['-client', '-cert-file', 'client.crt', '-key-file', 'client.key', 'alice'], options);
+  };
+  const [ours, theirs] = timeTogether([mtlsPki, mkcertPki], runs);
+  return { id: 'R5', what: 'CA + server + client certificate', ms: ours, reference: 'mkcert', referenceMs: theirs, ratio: ours / theirs, target: '<= 1.0', pass: ours / theirs <= 1.0, note: 'mtls: EC P-256, 3 commands; mkcert: RSA, 2 commands' };
 }
 
-const rows = [];
-function compare(name, mtlsTask, others) {
-  const mtlsMs = median(mtlsTask);
-  for (const [label, task] of others) {
-    const otherMs = task ? median(task) : null;
-    rows.push({ name, mtlsMs, label, otherMs });
-  }
-  if (others.length === 0) rows.push({ name, mtlsMs, label: '-', otherMs: null });
+function printTable(rows) {
+  const figure = (row) => row.value ?? `${row.ms.toFixed(0)} ms`;
+  const reference = (row) => (row.reference ? `${row.reference} ${row.referenceValue ?? (row.referenceMs !== undefined ? `${row.referenceMs.toFixed(0)} ms` : '')}`.trim() : '');
+  const header = ['', 'what', 'figure', 'reference', 'ratio', 'target', 'result', 'note'];
+  const cells = rows.map((row) => [
+    row.id,
+    row.what,
+    figure(row),
+    reference(row),
+    row.ratio === null || row.ratio === undefined ? '' : row.ratio.toFixed(2),
+    row.target,
+    row.pass === null ? 'n/a' : row.pass ? 'PASS' : 'MISS',
+    row.note ?? '',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  for (const line of [header, widths.map((w) => '-'.repeat(w)), ...cells]) console.log(line.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
 }
-
-const mtls = (...args) => run(process.execPath, [bin, ...args]);
 
 try {
-  compare('startup (--version)', () => mtls('--version'), [['openssl version', () => run('openssl', ['version'])]]);
-
-  const pki = join(dir, 'pki');
-  mtls('ca', 'init', '--dir', pki);
-  mtls('issue', 'server', 'localhost', '--san', '127.0.0.1', '--dir', pki);
-  mtls('issue', 'client', 'bench-client', '--dir', pki);
-  compare('inspect a certificate', () => mtls('inspect', join(pki, 'localhost.crt')), [
-    ['openssl x509 -text', () => run('openssl', ['x509', '-in', join(pki, 'localhost.crt'), '-noout', '-text'])],
-  ]);
-
-  compare(
-    'PKI: CA + server + client',
-    (i) => {
-      const d = join(dir, `mtls-pki-${i}`);
-      mtls('ca', 'init', '--dir', d);
-      mtls('issue', 'server', 'localhost', '--dir', d);
-      mtls('issue', 'client', 'alice', '--dir', d);
-    },
-    [
-      ['openssl (7 commands)', (i) => opensslPki(join(dir, `openssl-pki-${i}`))],
-      ['mkcert (CA + server + -client)', has('mkcert') ? (i) => mkcertPki(join(dir, `mkcert-${i}`)) : null],
-    ],
-  );
-
-  const port = await freePort();
-  const server = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', join(pki, 'localhost.crt'), '-key', join(pki, 'localhost.key'),
-    '-CAfile', join(pki, 'ca.crt'), '-Verify', '1', '-www', '-quiet', '-naccept', String(4 * runs + 8)], { stdio: 'ignore' });
-  await new Promise((r) => setTimeout(r, 500));
-  const url = `https://127.0.0.1:${port}/`;
-  const creds = ['--cert', join(pki, 'bench-client.crt'), '--key', join(pki, 'bench-client.key'), '--cacert', join(pki, 'ca.crt')];
-  compare('mTLS request (TLS 1.3)', () => mtls('request', url, ...creds, '-o', '/dev/null'), [
-    ['curl', () => run('curl', ['-sS', '-o', '/dev/null', ...creds, url])],
-  ]);
-  server.kill();
-
-  console.log(`\nmtls ${run(process.execPath, [bin, '--version']).stdout.trim()} on node ${process.version}, ${runs} runs each, median wall time\n`);
-  console.log(`${'task'.padEnd(28)}${'mtls'.padStart(10)}   ${'compared with'.padEnd(32)}${'other'.padStart(10)}${'ratio'.padStart(9)}`);
-  for (const row of rows) {
-    const other = row.otherMs === null ? 'not installed'.padStart(10) : `${row.otherMs.toFixed(1)} ms`.padStart(10);
-    const ratio = row.otherMs === null ? '' : `${(row.mtlsMs / row.otherMs).toFixed(1)}×`.padStart(9);
-    console.log(`${row.name.padEnd(28)}${`${row.mtlsMs.toFixed(1)} ms`.padStart(10)}   ${row.label.padEnd(32)}${other}${ratio}`);
-  }
-  console.log('\nexpiry over many files: node scripts/bench-expiry.mjs 2000');
+  const missing = ensureTools({ openssl: 'openssl', curl: 'curl', nginx: 'nginx', mkcert: 'mkcert' });
+  const required = missing.filter((tool) => tool !== 'mkcert');
+  if (required.length > 0) throw new Error(`needed and not installed: ${required.join(', ')}`);
+  ensureBuild();
+  const version = mtls('--version').stdout.trim();
+  console.log(`mtls ${version}, node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${run('openssl', ['version']).stdout.trim()}`);
+  console.log(`median of ${runs} runs after a warm-up; ratios are mtls / reference unless the row says otherwise\n`);
+  const { rows, pki } = startupRows();
+  rows.push(...(await benchTls(pki, runs)));
+  rows.push(...benchExpiry(Math.max(3, Math.ceil(runs / 2))));
+  rows.push(pkiRow(!missing.includes('mkcert')));
+  rows.sort((a, b) => a.id.localeCompare(b.id));
+  printTable(rows);
+  const missed = rows.filter((row) => row.pass === false).map((row) => row.id);
+  console.log(missed.length === 0 ? '\nevery target met' : `\nmissed: ${missed.join(', ')} (see docs/performance.md)`);
 } finally {
-  rmSync(dir, { recursive: true, force: true });
-}
-
-/** The openssl commands a careful engineer runs for the same PKI (EC P-256, correct EKUs). */
-function opensslPki(d) {
-  mkdirSync(d, { recursive: true });
-  const o = (...args) => run('openssl', args, { cwd: d });
-  writeFileSync(join(d, 'server.ext'), 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost\n');
-  writeFileSync(join(d, 'client.ext'), 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n');
-  o('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=bench CA', '-days', '3650',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-  for (const name of ['server', 'client']) {
-    o('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
-    o('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '397', '-extfile', `${name}.ext`);
-  }
-}
-
-function mkcertPki(d) {
-  mkdirSync(d, { recursive: true });
-  const env = { ...process.env, CAROOT: d };
-  run('mkcert', ['-cert-file', join(d, 's.crt'), '-key-file', join(d, 's.key'), 'localhost'], { env, cwd: d });
-  run('mkcert', ['-client', '-cert-file', join(d, 'c.crt'), '-key-file', join(d, 'c.key'), 'alice'], { env, cwd: d });
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
+  cleanUp();
 }

@@ -5,7 +5,10 @@
 // so `mtls --help` still loads none of x509, undici or ora; dist/bundle/meta.json records which
 // source modules each chunk holds, and test/cli/startup.test.ts reads it to prove that.
 import { build } from 'esbuild';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+
+// Chunk names carry content hashes: without a clean start, every build leaves the old ones behind.
+rmSync('dist/bundle', { recursive: true, force: true });
 
 const result = await build({
   entryPoints: ['src/cli/main.ts'],

@@ -1,7 +1,15 @@
 /**
- * mtls as a library. The loader reads certificates, keys and PKCS#12 in every form the CLI
- * accepts, so an application can take the same settings as `mtls` (flags, MTLS_* env, config).
+ * mtls as a library. createMtlsAgent gives fetch (and undici, and MCP's HTTP transports) client
+ * certificates per target, rotation and diagnosed failures; createMtlsHttpsAgent does the same
+ * for node:https. The loader reads certificates, keys and PKCS#12 in every form the CLI accepts,
+ * so an application can take the same settings as `mtls` (MTLS_* env, config file).
  */
+export { createMtlsAgent, MtlsAgent } from './lib/agent.js';
+export { createMtlsHttpsAgent, MtlsHttpsAgent } from './lib/https-agent.js';
+export type { MtlsHttpsAgentOptions } from './lib/https-agent.js';
+export { loadMtlsConfig } from './lib/config.js';
+export type { LoadMtlsConfigOptions } from './lib/config.js';
+export type { MtlsAgentOptions, MtlsCredentials, CredentialValue, MtlsWatchOptions } from './lib/options.js';
 export { loadCredential, decodeCredential, resolveSecret, secretFromEnv, toPem } from './core/load/index.js';
 export { loadCredentials } from './core/load/identity.js';
 export type { Identity, LoadedCredentials, IdentityRequest, CredentialInput } from './core/load/identity.js';

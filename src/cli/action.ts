@@ -40,7 +40,7 @@ export function lazyAction<Options>(
       args.slice(0, -2).flatMap((a) => (Array.isArray(a) ? a.map(String) : a === undefined ? [] : [String(a)])),
     );
     runner.state.json = options.json === true;
-    const ctx = createContext(runner.io, options);
+    const ctx = await createContext(runner.io, options);
     const { default: action } = await load();
     runner.state.exitCode = await action(positional, options, ctx);
   };

@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { Io } from './io.js';
-import { colorEnabled, createStyler } from '../render/color.js';
+import { colorEnabled, loadStyler } from '../render/styler.js';
 import { startSpinner, type Spinner } from '../render/spinner.js';
 
 /** What every command gets: the terminal, the output decisions, and small output helpers. */
@@ -23,10 +23,10 @@ export interface GlobalFlags {
   json?: boolean;
 }
 
-export function createContext(io: Io, flags: GlobalFlags): Context {
+export async function createContext(io: Io, flags: GlobalFlags): Promise<Context> {
   const json = flags.json === true;
-  const out = createStyler(colorEnabled({ flag: flags.color, env: io.env, isTTY: io.stdout.isTTY }));
-  const err = createStyler(colorEnabled({ flag: flags.color, env: io.env, isTTY: io.stderr.isTTY }));
+  const out = await loadStyler(colorEnabled({ flag: flags.color, env: io.env, isTTY: io.stdout.isTTY }));
+  const err = await loadStyler(colorEnabled({ flag: flags.color, env: io.env, isTTY: io.stderr.isTTY }));
   return {
     io,
     json,

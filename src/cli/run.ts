@@ -4,7 +4,7 @@ import type { RunState } from './action.js';
 import { buildProgram } from './program.js';
 import { shieldInlinePem } from './inline-pem.js';
 import { MtlsError } from '../core/errors.js';
-import { colorEnabled, createStyler } from '../render/color.js';
+import { colorEnabled, loadStyler } from '../render/styler.js';
 import { renderDiagnosis } from '../render/diagnosis.js';
 import { toJsonDocument } from '../render/json.js';
 
@@ -16,17 +16,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const state: RunState = { exitCode: 0, json: argv.includes('--json') };
   try {
     const { argv: shielded, restore } = shieldInlinePem(argv);
-    const program = buildProgram({ io, state, restore });
+    const program = buildProgram({ io, state, restore }, shielded);
     await program.parseAsync(shielded, { from: 'user' });
     return state.exitCode;
   } catch (error) {
-    return handleError(error, io, state, argv);
+    return await handleError(error, io, state, argv);
   }
 }
 
-function handleError(error: unknown, io: Io, state: RunState, argv: string[]): number {
+async function handleError(error: unknown, io: Io, state: RunState, argv: string[]): Promise<number> {
   const debug = io.env.MTLS_DEBUG === '1' || io.env.MTLS_DEBUG === 'true';
-  const style = createStyler(colorEnabled({ flag: argv.includes('--no-color') ? false : undefined, env: io.env, isTTY: io.stderr.isTTY }));
   if (error instanceof CommanderError) {
     // commander has already printed its message; help and version are successes.
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
@@ -38,6 +37,7 @@ function handleError(error: unknown, io: Io, state: RunState, argv: string[]): n
     }
     return 2;
   }
+  const style = await loadStyler(colorEnabled({ flag: argv.includes('--no-color') ? false : undefined, env: io.env, isTTY: io.stderr.isTTY }));
   if (error instanceof MtlsError) {
     const diagnosis = error.toDiagnosis();
     if (state.json) io.stdout.write(toJsonDocument('error', { ok: false, error: diagnosis }));

@@ -168,7 +168,15 @@ export function normalizeTargetKey(key: string): string {
 
 /** The profile for a target URL or host:port: exact origin, then host:port, then host, then *.parent. */
 export function targetProfile(config: ConfigFile, target: string | undefined): { key: string; profile: CredentialProfile } | null {
-  if (!target) return null;
+  return target ? matchTarget(config.targets, target) : null;
+}
+
+/**
+ * The entry of `targets` (keys as normalizeTargetKey leaves them) that a URL or host:port falls
+ * under: exact origin, then host:port, then host, then the nearest *.parent. Shared by the CLI's
+ * config and the library's per-target options, so both match origins the same way.
+ */
+export function matchTarget<T>(targets: Record<string, T>, target: string): { key: string; profile: T } | null {
   let host: string;
   let port: string;
   try {
@@ -183,8 +191,8 @@ export function targetProfile(config: ConfigFile, target: string | undefined): {
   const wildcards = labels.slice(1, -1).map((_, i) => `*.${labels.slice(i + 1).join('.')}`);
   const candidates = [port === '443' ? `https://${host}` : `https://${host}:${port}`, `${host}:${port}`, host, ...wildcards];
   for (const key of candidates) {
-    const profile = config.targets[key];
-    if (profile) return { key, profile };
+    // Own keys only: a host named "constructor" must not match Object.prototype.
+    if (Object.hasOwn(targets, key)) return { key, profile: targets[key] as T };
   }
   return null;
 }

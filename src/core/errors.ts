@@ -31,6 +31,16 @@ export class MtlsError extends Error {
     this.fixes = options.fixes ?? [];
   }
 
+  /** The catalog's one-line title for the code. */
+  get title(): string {
+    return catalog[this.code].title;
+  }
+
+  /** The first thing to try: this case's own fix, else the catalog's. */
+  get fix(): string | undefined {
+    return this.fixes[0] ?? catalog[this.code].fixes[0];
+  }
+
   get exitCode(): 1 | 2 {
     return catalog[this.code].exit;
   }

@@ -40,7 +40,7 @@ const CLIENT_ALERTS: Record<string, { code: DiagnosisCode | 'generic'; hint: Rej
 
 /** Does diagnosing this failure need the server's CertificateRequest (a TLS 1.2 probe)? */
 export function failureNeedsProbe(connection: ConnectionRecord, error: FailureEvidence['error']): boolean {
-  if (connection.connectTimedOut) return false;
+  if (connection.connectTimedOut || error?.code === 'ERR_SSL_EXCESSIVE_MESSAGE_SIZE') return false;
   if (connection.alert) return connection.alert.name !== 'protocol_version';
   if (connection.handshakeComplete) return !connection.authorizationError && !connection.hostnameError;
   return ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(error?.code ?? '') || connection.closedDuringHandshake;
@@ -90,6 +90,9 @@ export function diagnoseFailure(e: FailureEvidence): Diagnosis {
   if (/WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST|RECORD_LAYER_FAILURE/.test(code) || e.probe?.outcome === 'not-tls') {
     return diagnose('MTLS_PLAIN_HTTP', `${where(e)} did not answer the TLS hello with TLS${e.probe?.reason ? `: ${e.probe.reason}` : ''}.`, { details });
   }
+  if (code === 'ERR_SSL_EXCESSIVE_MESSAGE_SIZE') {
+    return diagnose('MTLS_SERVER_CHAIN_TOO_LARGE', `${where(e)} sent a TLS handshake message larger than this client accepts (its certificate list is over 100 KiB, or claims to be).`, { details });
+  }
   if (/UNSUPPORTED_PROTOCOL|NO_PROTOCOLS_AVAILABLE|VERSION_TOO_LOW/.test(code)) {
     return diagnose('MTLS_NO_COMMON_PROTOCOL', `${where(e)} and this client share no TLS version.`, { details });
   }
@@ -103,8 +106,17 @@ export function diagnoseFailure(e: FailureEvidence): Diagnosis {
     });
   }
   if (c.handshakeComplete && ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(code)) return diagnoseClosedAfterHandshake(e, details);
-  if (/^ERR_SSL_/.test(code)) return diagnose('MTLS_TLS_HANDSHAKE_FAILED', `The TLS handshake with ${where(e)} failed: ${e.error?.message.split('\n')[0]}.`, { details });
+  if (/^ERR_SSL_/.test(code)) return diagnose('MTLS_TLS_HANDSHAKE_FAILED', `The TLS handshake with ${where(e)} failed: ${openSslReason(e.error?.message ?? code)}.`, { details });
   return diagnose('MTLS_REQUEST_FAILED', `The request to ${where(e)} failed: ${e.error?.message ?? 'unknown error'}.`, { details });
+}
+
+/**
+ * OpenSSL's error line without its machinery: "80…:error:0A000098:SSL routines:read_state_machine:excessive
+ * message size:../deps/…/statem.c:609:" reads as "excessive message size".
+ */
+function openSslReason(message: string): string {
+  const line = message.split('\n')[0] ?? '';
+  return /:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+)/.exec(line)?.[1] ?? line;
 }
 
 function closedHandshakeCauses(e: FailureEvidence): RankedCause[] {

@@ -131,6 +131,8 @@ function describeNetworkError(error: NodeJS.ErrnoException): string {
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return 'the host cannot be reached';
+    case 'ERR_SSL_EXCESSIVE_MESSAGE_SIZE':
+      return 'the server sends a certificate list larger than TLS clients accept (over 100 KiB, or an endless one)';
     default:
       if (/wrong version number|packet length too long|http request/i.test(error.message)) return 'the port does not speak TLS (plain HTTP?)';
       return `the TLS handshake failed (${error.code ?? error.message})`;

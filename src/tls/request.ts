@@ -1,4 +1,3 @@
-import { Client } from 'undici';
 import { parseCertificate, type CertificateFacts, type ParsedCertificate } from '../core/certificate/parse.js';
 import { diagnose } from '../core/errors.js';
 import type { Identity } from '../core/load/identity.js';
@@ -7,6 +6,7 @@ import { hostPort } from './address.js';
 import { identityPem } from './identity-pem.js';
 import type { Diagnosis } from '../diagnoses/types.js';
 import { createConnector, newConnectionRecord, type ConnectionRecord } from './connector.js';
+import { http1Exchange, type Http1Response } from './http1.js';
 import { diagnoseFailure, failureNeedsProbe, type FailureEvidence } from './diagnose.js';
 import { diagnoseHttpRejection, recognizeHttpRejection } from './http-rejection.js';
 import { probeServer, type ProbeResult } from './probe/index.js';
@@ -30,6 +30,11 @@ export interface RequestOptions {
   probe?: 'always' | 'on-failure';
   /** With --fail, an HTTP status of 400 or more is a failure. */
   failOnHttpError?: boolean;
+  /**
+   * The most of the response body held in memory (default 100 MiB). Past it, 'fail' ends the
+   * request with MTLS_RESPONSE_TOO_LARGE; 'truncate' keeps the first bytes and hangs up.
+   */
+  bodyLimit?: { maxBytes: number; whenOver: 'fail' | 'truncate' };
   now?: Date;
 }
 
@@ -77,7 +82,8 @@ export interface RequestResult {
       requestUnknownReason: string | null;
     };
   };
-  response: { status: number; headers: Record<string, string | string[]>; body: Buffer } | null;
+  /** `truncated`: the body went past `bodyLimit`; only its first bytes are here ('truncate'), or none ('fail'). */
+  response: { status: number; headers: Record<string, string | string[]>; body: Buffer; truncated: boolean } | null;
   diagnosis: Diagnosis | null;
 }
 
@@ -130,43 +136,44 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
     },
     record,
   );
-  const client = new Client(url.origin, {
-    connect,
-    pipelining: 1,
-    ...(options.maxTimeMs ? { headersTimeout: options.maxTimeMs, bodyTimeout: options.maxTimeMs } : {}),
-  });
   const signal = options.maxTimeMs ? AbortSignal.timeout(options.maxTimeMs) : undefined;
+  const bodyLimit = options.bodyLimit ?? { maxBytes: DEFAULT_BODY_LIMIT_BYTES, whenOver: 'fail' };
   let response: RequestResult['response'] = null;
   let firstByteMs: number | null = null;
   let failure: unknown = null;
+  let answer: Http1Response | null = null;
   try {
-    const answer = await client.request({
+    const target = { hostname: url.hostname, port: String(port), protocol: 'https:' } as Parameters<typeof connect>[0];
+    answer = await http1Exchange((opened) => connect(target, (error, socket) => opened(error, socket ?? undefined)), {
       path: `${url.pathname}${url.search}`,
-      method: (options.method ?? (options.body ? 'POST' : 'GET')) as 'GET',
-      headers: [['host', url.host], ['user-agent', 'mtls'], ...basicAuthFromUrl(url, options.headers ?? []), ...(options.headers ?? [])].flat(),
+      method: options.method ?? (options.body ? 'POST' : 'GET'),
+      headers: [['host', url.host], ['user-agent', 'mtls'], ...basicAuthFromUrl(url, options.headers ?? []), ...(options.headers ?? [])],
       ...(options.body ? { body: options.body } : {}),
       ...(signal ? { signal } : {}),
     });
     firstByteMs = performance.now() - record.startedAt;
-    const body = Buffer.from(await answer.body.arrayBuffer());
-    response = { status: answer.statusCode, headers: answer.headers as Record<string, string | string[]>, body };
+    const body = await readWithin(answer.body, bodyLimit);
+    response = { status: answer.statusCode, headers: answer.headers, ...body };
   } catch (error) {
     failure = error;
   } finally {
-    await client.destroy().catch(() => undefined);
+    answer?.close();
   }
   const totalMs = performance.now() - record.startedAt;
 
   const clientChain = identity ? identity.certificates.map((c) => c.facts) : [];
   const serverChain = factsOf(record.peerChain);
   const error = errorShape(failure);
-  const maxTimeExceeded = (record.connectTimedOut && maxTimeLimitsConnect) || signal?.aborted === true || error?.code === 'UND_ERR_HEADERS_TIMEOUT' || error?.code === 'UND_ERR_BODY_TIMEOUT';
+  const maxTimeExceeded = (record.connectTimedOut && maxTimeLimitsConnect) || signal?.aborted === true;
   const rejectedByHttp = response ? recognizeHttpRejection(response.status, response.body.toString('utf8')) !== null : false;
   // The probe dials the server directly, which a proxied setup may not allow.
   const wantProbe = !record.proxy && (options.probe === 'always' || rejectedByHttp || (failure !== null && !maxTimeExceeded && failureNeedsProbe(record, error)));
-  const probe: ProbeResult | null = wantProbe
-    ? await probeServer({ host, port, ...(record.address ? { address: record.address } : {}), servername: options.servername ?? host, timeoutMs: Math.min(options.connectTimeoutMs ?? 5000, 5000) })
-    : null;
+  // The probe is part of the request: it gets what is left of --max-time, never more.
+  const probeTimeoutMs = Math.min(options.connectTimeoutMs ?? 5000, 5000, (options.maxTimeMs ?? Infinity) - totalMs);
+  const probe: ProbeResult | null =
+    wantProbe && probeTimeoutMs > 0
+      ? await probeServer({ host, port, ...(record.address ? { address: record.address } : {}), servername: options.servername ?? host, timeoutMs: probeTimeoutMs })
+      : null;
 
   const evidence: FailureEvidence = {
     error,
@@ -183,7 +190,9 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
   };
   let diagnosis: Diagnosis | null = null;
   if (!response) diagnosis = diagnoseFailure(evidence);
-  else {
+  else if (response.truncated && bodyLimit.whenOver === 'fail') {
+    diagnosis = diagnose('MTLS_RESPONSE_TOO_LARGE', `${hostPort(host, port)} answered HTTP ${response.status} with a body larger than ${bodyLimit.maxBytes} bytes; the request was stopped there.`, { details: { httpStatus: response.status, limitBytes: bodyLimit.maxBytes } });
+  } else {
     diagnosis = diagnoseHttpRejection(response.status, response.body.toString('utf8'), evidence);
     if (!diagnosis && options.failOnHttpError && response.status >= 400) {
       diagnosis = diagnose('MTLS_HTTP_ERROR_STATUS', `${hostPort(host, port)} answered HTTP ${response.status}.`, { details: { httpStatus: response.status } });
@@ -217,6 +226,27 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
     response,
     diagnosis,
   };
+}
+
+const DEFAULT_BODY_LIMIT_BYTES = 100 * 1024 * 1024;
+
+/**
+ * Reads a body up to the limit; past it, stops reading (which closes the connection) and says so.
+ * A body that fails the request is dropped: nobody reads it, and holding it would double the memory.
+ */
+async function readWithin(body: AsyncIterable<Buffer>, limit: NonNullable<RequestOptions['bodyLimit']>): Promise<{ body: Buffer; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size + chunk.length > limit.maxBytes) {
+      if (limit.whenOver === 'fail') return { body: Buffer.alloc(0), truncated: true };
+      chunks.push(chunk.subarray(0, limit.maxBytes - size));
+      return { body: Buffer.concat(chunks), truncated: true };
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  return { body: Buffer.concat(chunks), truncated: false };
 }
 
 /** As curl does: user:password in the URL becomes Basic authentication, unless a header sets it. */

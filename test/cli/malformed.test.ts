@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { runInProcess } from '../helpers/in-process.js';
 import { runCli, ROOT, STACK_TRACE } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { flipBit as flipOneBit, seededRandom } from '../helpers/mutate.js';
 
 /**
  * A corpus of damaged and wrong inputs. Each must end in exit 2 with one diagnosis (or, where
@@ -22,14 +23,9 @@ const encryptedKey = readFileSync(join(F, 'client-key-pkcs8-encrypted-aes256.pem
 const p12 = readFileSync(join(F, 'client-modern-aes256.p12'));
 const legacyP12 = readFileSync(join(F, 'client-legacy-rc2-3des.p12'));
 
-// A small deterministic generator, so a failure can be replayed.
-let seed = 42;
-const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-const flipBit = (bytes: Buffer, at: number) => {
-  const copy = Buffer.from(bytes);
-  copy[at] = (copy[at] as number) ^ (1 << Math.floor(random() * 8));
-  return copy;
-};
+// A deterministic generator, so a failure can be replayed (test/hardening/fuzz-* go much wider).
+const { next: random, int } = seededRandom(42);
+const flipBit = (bytes: Buffer, at: number) => flipOneBit(bytes, at, int(8));
 
 const corpus: { name: string; data?: string | Buffer; path?: string; args?: string[] }[] = [];
 const add = (name: string, data: string | Buffer, args: string[] = []) => corpus.push({ name, data, args });

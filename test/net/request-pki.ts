@@ -33,7 +33,7 @@ function makeCa(dir: string, name: string, cn: string): void {
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
 }
 
-function issue(dir: string, name: string, cn: string, ca: string, extensions: string, days = 36500): { cert: string; key: string } {
+export function issue(dir: string, name: string, cn: string, ca: string, extensions: string, days = 36500): { cert: string; key: string } {
   openssl(dir, ['req', ...EC, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/O=mtls tests/CN=${cn}`]);
   writeFileSync(join(dir, `${name}.ext`), extensions);
   openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-days', String(days), '-extfile', `${name}.ext`, '-out', `${name}.crt`]);
@@ -41,7 +41,7 @@ function issue(dir: string, name: string, cn: string, ca: string, extensions: st
 }
 
 const SERVER_EXT = 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n';
-const CLIENT_EXT = 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n';
+export const CLIENT_EXT = 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n';
 
 export function makeRequestPki(): RequestPki {
   const dir = tempDir('mtls-request-pki-');

@@ -5,7 +5,7 @@ import type { CommandAction } from '../action.js';
 import { assertCaAbsent, initCa } from '../../core/pki/ca.js';
 import type { KeyType } from '../../core/pki/keys.js';
 import { displayPath } from '../../render/pki.js';
-import { caDir, dirArg, generateKeyWithProgress, newKeyPassphrase, reportResult, subjectFlags, validityOf, type PkiFlags, type ValidityFlags } from './pki-common.js';
+import { caDir, dirArg, generateKeyWithProgress, newKeyPassphrase, passSpecHint, reportResult, subjectFlags, validityOf, type PkiFlags, type ValidityFlags } from './pki-common.js';
 
 export interface CaFlags extends PkiFlags, ValidityFlags {
   keyType: KeyType;
@@ -46,7 +46,7 @@ const caInit: CommandAction<CaFlags> = async (_args, flags, ctx) => {
     now: new Date(),
   });
   const at = dirArg(dir, ctx);
-  const pass = encryptWith ? ` --pass ${flags.pass ?? 'env:MTLS_KEY_PASSPHRASE'}` : '';
+  const pass = encryptWith ? ` --pass ${passSpecHint(flags.pass, 'env:MTLS_KEY_PASSPHRASE')}` : '';
   return reportResult('ca-init', result, [
     `mtls issue server localhost --san 127.0.0.1${at}${pass}   a server certificate`,
     `mtls issue client alice${at}${pass}                      a client certificate`,

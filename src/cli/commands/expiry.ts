@@ -4,7 +4,6 @@ import type { CommandAction } from '../action.js';
 import type { Context } from '../context.js';
 import { scanExpiry, type ExpiryTarget } from '../../core/expiry/scan.js';
 import { parseThreshold } from '../../core/time/duration.js';
-import { parseEndpoint } from '../../tls/endpoint.js';
 import { renderExpiry } from '../../render/expiry.js';
 import { toJsonDocument } from '../../render/json.js';
 
@@ -20,10 +19,11 @@ interface ExpiryOptions {
 const expiry: CommandAction<ExpiryOptions> = async (args, options, ctx) => {
   const thresholds = { warn: parseThreshold(options.warn, '--warn'), fail: parseThreshold(options.fail, '--fail') };
   const password = await pkcs12Password(options, ctx);
-  // A path on disk wins over reading the same text as host:port.
-  const targets: ExpiryTarget[] = args.map((value) =>
-    !existsSync(resolve(ctx.io.cwd, value)) && parseEndpoint(value) ? { kind: 'endpoint', value } : { kind: 'path', value },
-  );
+  // A path on disk wins over reading the same text as host:port. The endpoint code (and node:tls,
+  // which costs milliseconds to load) is imported only when some target is not on disk.
+  const missing = args.filter((value) => !existsSync(resolve(ctx.io.cwd, value)));
+  const { parseEndpoint } = missing.length > 0 ? await import('../../tls/endpoint.js') : { parseEndpoint: () => null };
+  const targets: ExpiryTarget[] = args.map((value) => (missing.includes(value) && parseEndpoint(value) ? { kind: 'endpoint', value } : { kind: 'path', value }));
   const now = new Date();
   const spinner = await ctx.spinner('Reading certificates…');
   try {
@@ -34,7 +34,7 @@ const expiry: CommandAction<ExpiryOptions> = async (args, options, ctx) => {
       ...(password !== undefined ? { password } : {}),
       concurrency: Math.max(1, options.concurrency),
       readChain: async (value) => {
-        const endpoint = parseEndpoint(value);
+        const endpoint = (await import('../../tls/endpoint.js')).parseEndpoint(value);
         if (!endpoint) return { ok: false, code: 'MTLS_USAGE', reason: `${value} is not host:port or an https:// URL` };
         const { fetchPresentedChain } = await import('../../tls/peer-chain.js');
         return fetchPresentedChain(endpoint, options.connectTimeout * 1000);

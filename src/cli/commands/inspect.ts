@@ -4,11 +4,10 @@ import type { CommandAction } from '../action.js';
 import type { Context } from '../context.js';
 import { loadCliCredentials, onceStdin, resolvePassphrase } from '../credentials.js';
 import { resolveCredentials, type CredentialFlags } from '../../config/resolve.js';
-import { loadCredential } from '../../core/load/index.js';
+import { loadCredential } from '../../core/load/load.js';
 import type { InputFormat, LoadedSource, Secret } from '../../core/load/types.js';
-import { parseCertificate } from '../../core/certificate/parse.js';
 import { reportSource, type SourceReport } from '../../core/inspect/report.js';
-import { fetchPeerChain, parseEndpoint, type Endpoint } from '../../tls/endpoint.js';
+import type { Endpoint } from '../../tls/endpoint.js';
 import { MtlsError } from '../../core/errors.js';
 import { renderSourceReport } from '../../render/inspect.js';
 import { toJsonDocument } from '../../render/json.js';
@@ -31,7 +30,8 @@ const inspect: CommandAction<InspectOptions> = async (args, options, ctx) => {
   }
   const reports: SourceReport[] = [];
   for (const source of sources) {
-    const endpoint = existsSync(resolve(ctx.io.cwd, source)) ? null : parseEndpoint(source);
+    // The endpoint code (and node:tls, slow to load) only for what is not a file.
+    const endpoint = existsSync(resolve(ctx.io.cwd, source)) ? null : (await import('../../tls/endpoint.js')).parseEndpoint(source);
     reports.push(endpoint ? await inspectEndpoint(endpoint, options, ctx, now) : await inspectInput(source, options.certType, passphrase, ctx, now));
   }
   if (ctx.json) ctx.print(toJsonDocument('inspect', { sources: reports }));
@@ -52,6 +52,8 @@ async function inspectInput(source: string, format: InputFormat | undefined, pas
 
 async function inspectEndpoint(endpoint: Endpoint, options: InspectOptions, ctx: Context, now: Date): Promise<SourceReport> {
   const { identity } = options.cert ? await loadCliCredentials({ ...options, cacert: undefined, ca: undefined }, ctx) : { identity: null };
+  const { fetchPeerChain } = await import('../../tls/endpoint.js');
+  const { parseCertificate } = await import('../../core/certificate/parse.js');
   const spinner = await ctx.spinner(`Connecting to ${endpoint.label}…`);
   try {
     const chain = await fetchPeerChain(endpoint, {

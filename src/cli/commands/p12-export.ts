@@ -5,7 +5,7 @@ import type { CredentialFlags } from '../../config/resolve.js';
 import { MtlsError } from '../../core/errors.js';
 import { exportPkcs12 } from '../../core/pki/p12.js';
 import { displayPath } from '../../render/pki.js';
-import { reportResult } from './pki-common.js';
+import { passSpecHint, reportResult } from './pki-common.js';
 import { p12Password } from './issue.js';
 
 interface P12ExportFlags extends CredentialFlags {
@@ -40,7 +40,7 @@ const p12Export: CommandAction<P12ExportFlags> = async (_args, flags, ctx) => {
   });
   const shown = displayPath(out, ctx.io.cwd);
   return reportResult('p12-export', result, [
-    `mtls inspect ${shown} --pass ${pass?.startsWith('env:') || pass?.startsWith('file:') ? pass : 'env:P12_PASS'}   see what is inside`,
+    `mtls inspect ${shown} --pass ${passSpecHint(pass, 'env:P12_PASS')}   see what is inside`,
     `curl --cert-type P12 --cert ${shown}:PASSWORD https://HOST/`,
   ], ctx);
 };

@@ -94,6 +94,14 @@ export function reportResult(kind: string, result: PkiResult, next: string[], ct
   return 0;
 }
 
+/**
+ * A --pass SPEC to show in a suggested command: env: and file: specs name where the secret is;
+ * anything else (a literal) is the secret itself, so a placeholder stands in for it.
+ */
+export function passSpecHint(spec: string | undefined, placeholder: string): string {
+  return spec?.startsWith('env:') || spec?.startsWith('file:') ? spec : placeholder;
+}
+
 /** A command line fragment naming a folder, as the user would type it. */
 export function dirArg(dir: string, ctx: Context): string {
   const shown = displayDir(dir, ctx);

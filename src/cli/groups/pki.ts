@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { lazyAction, type Runner } from '../action.js';
 import { addJsonOption, EXIT_CODES_HELP, parsePositiveInt } from '../options.js';
-import { DEFAULT_KEY_TYPE, KEY_TYPES } from '../../core/pki/keys.js';
+import { DEFAULT_KEY_TYPE, KEY_TYPES } from '../../core/pki/key-types.js';
 
 const PASS_HELP = `
 Passphrases:

@@ -21,12 +21,16 @@ export class DerError extends Error {
 }
 
 export function readTlv(bytes: Uint8Array, offset = 0, limit = bytes.length): Tlv {
+  // The same checks as readHeader on bytes.subarray(0, limit), without making that view: walking a
+  // certificate reads some forty elements, and a bulk scan reads thousands of certificates.
+  if (offset + 2 > limit) throw new DerError('ASN.1 header runs past the end');
   let header;
   try {
-    header = readHeader(bytes.subarray(0, limit), offset);
+    header = readHeader(bytes, offset);
   } catch (error) {
     throw new DerError((error as Error).message);
   }
+  if (header.headerLength > limit - offset) throw new DerError('ASN.1 length is malformed');
   if (header.length === null) throw new DerError('indefinite length is not DER');
   const contentStart = offset + header.headerLength;
   const end = contentStart + header.length;

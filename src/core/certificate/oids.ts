@@ -33,3 +33,16 @@ export const WEAK_SIGNATURE_ALGORITHMS = new Set(['md5WithRSAEncryption', 'sha1W
 export function extendedKeyUsageName(oid: string): string {
   return EXTENDED_KEY_USAGE_NAMES[oid] ?? oid;
 }
+
+/** Short names OpenSSL (and so Node) prints for the name attributes of ordinary certificates. */
+export const ATTRIBUTE_SHORT_NAMES: Record<string, string> = {
+  '2.5.4.3': 'CN',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
+  '2.5.4.5': 'serialNumber',
+  '1.2.840.113549.1.9.1': 'emailAddress',
+  '0.9.2342.19200300.100.1.25': 'DC',
+};

@@ -1,4 +1,3 @@
-import { X509Certificate } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import {
   AuthorityInfoAccessSyntax,
@@ -22,71 +21,38 @@ import {
   id_ce_subjectKeyIdentifier,
   id_pe_authorityInfoAccess,
 } from '@peculiar/asn1-x509';
-import { MtlsError } from '../errors.js';
-import { colonHex, describeKey, type KeyFacts } from '../key/describe.js';
-import { commonName, oneLineName } from './names.js';
-import { extendedKeyUsageName, SIGNATURE_ALGORITHM_NAMES } from './oids.js';
+import { colonHex } from '../key/describe.js';
+import type { ExtensionFacts, SubjectAltName } from './extensions.js';
+import { assembleCertificate, corruptCertificate, openCertificate, parseCertificateQuickly, type CertificateParts, type ParsedCertificate } from './facts.js';
+import { extendedKeyUsageName } from './oids.js';
 
-export interface SubjectAltName {
-  type: 'DNS' | 'IP' | 'URI' | 'email' | 'dirName' | 'other';
-  value: string;
-}
+export type { CertificateFacts, ParsedCertificate, SubjectAltName } from './facts.js';
 
-/** Everything a person asks of a certificate, as plain serialisable values. */
-export interface CertificateFacts {
-  subject: string;
-  subjectCommonName: string | null;
-  issuer: string;
-  issuerCommonName: string | null;
-  serialNumber: string;
-  notBefore: string;
-  notAfter: string;
-  fingerprintSha256: string;
-  publicKey: KeyFacts;
-  signatureAlgorithm: string;
-  subjectAltNames: SubjectAltName[];
-  /** null when the extension is absent (which is not the same as empty). */
-  keyUsage: string[] | null;
-  extendedKeyUsage: string[] | null;
-  basicConstraints: { ca: boolean; pathLength: number | null; critical: boolean } | null;
-  subjectKeyIdentifier: string | null;
-  authorityKeyIdentifier: string | null;
-  ocspUrls: string[];
-  caIssuerUrls: string[];
-  crlUrls: string[];
-  /** Subject and issuer names are equal. */
-  selfIssued: boolean;
-  /** Self-issued and its signature verifies with its own key. */
-  selfSigned: boolean;
-  isCa: boolean;
-  version: number;
-}
-
-export interface ParsedCertificate {
-  der: Buffer;
-  x509: X509Certificate;
-  facts: CertificateFacts;
-}
-
-/** Parses DER into facts. Throws MTLS_CERT_CORRUPT when the bytes are not a certificate. */
+/**
+ * Parses DER into facts. Throws MTLS_CERT_CORRUPT when the bytes are not a certificate. Plain
+ * certificates are read with the DER walker (facts.ts); the rest with @peculiar/asn1-x509.
+ */
 export function parseCertificate(der: Buffer, label = 'certificate'): ParsedCertificate {
-  let x509: X509Certificate;
+  return parseCertificateQuickly(der, label) ?? parseCertificateWithSchema(der, label);
+}
+
+/** The same facts, always through the ASN.1 schema (test/unit/certificate-facts.test.ts compares the two). */
+export function parseCertificateWithSchema(der: Buffer, label = 'certificate'): ParsedCertificate {
+  const x509 = openCertificate(der, label);
+  return assembleCertificate(der, x509, schemaParts(der, label), label);
+}
+
+function schemaParts(der: Buffer, label: string): CertificateParts {
   let asn: Certificate;
   try {
-    x509 = new X509Certificate(der);
     asn = AsnConvert.parse(der, Certificate);
   } catch (error) {
-    throw new MtlsError('MTLS_CERT_CORRUPT', `${label} does not parse as an X.509 certificate.`, { cause: error });
+    throw corruptCertificate(label, error);
   }
-  try {
-    return { der, x509, facts: factsOf(x509, asn) };
-  } catch (error) {
-    // The outer structure parsed but a part read lazily (the public key, most often) did not.
-    throw new MtlsError('MTLS_CERT_CORRUPT', `${label} is damaged: its public key or an extension does not decode.`, { cause: error });
-  }
+  return { signatureOid: asn.signatureAlgorithm.algorithm, version: asn.tbsCertificate.version + 1, extensions: () => schemaExtensions(asn) };
 }
 
-function factsOf(x509: X509Certificate, asn: Certificate): CertificateFacts {
+function schemaExtensions(asn: Certificate): ExtensionFacts {
   const extensions = new Map((asn.tbsCertificate.extensions ?? []).map((e) => [e.extnID, e]));
   const extension = <T>(oid: string, type: new () => T): T | null => {
     const found = extensions.get(oid);
@@ -106,28 +72,7 @@ function factsOf(x509: X509Certificate, asn: Certificate): CertificateFacts {
   const aki = extension(id_ce_authorityKeyIdentifier, AuthorityKeyIdentifier);
   const aia = extension(id_pe_authorityInfoAccess, AuthorityInfoAccessSyntax);
   const crl = extension(id_ce_cRLDistributionPoints, CRLDistributionPoints);
-
-  const selfIssued = x509.subject === x509.issuer;
-  let selfSigned = false;
-  if (selfIssued) {
-    try {
-      selfSigned = x509.verify(x509.publicKey);
-    } catch {
-      selfSigned = false;
-    }
-  }
-  const sigOid = asn.signatureAlgorithm.algorithm;
   return {
-    subject: oneLineName(x509.subject),
-    subjectCommonName: commonName(x509.subject),
-    issuer: oneLineName(x509.issuer),
-    issuerCommonName: commonName(x509.issuer),
-    serialNumber: x509.serialNumber.toUpperCase(),
-    notBefore: new Date(x509.validFrom).toISOString(),
-    notAfter: new Date(x509.validTo).toISOString(),
-    fingerprintSha256: x509.fingerprint256,
-    publicKey: describeKey(x509.publicKey),
-    signatureAlgorithm: SIGNATURE_ALGORITHM_NAMES[sigOid] ?? sigOid,
     // Array.from: asn1-schema's collections are Array subclasses, which other libraries misread.
     subjectAltNames: Array.from(san ?? [], generalName),
     keyUsage: keyUsage ? Array.from(keyUsage.toJSON()) : null,
@@ -140,10 +85,6 @@ function factsOf(x509: X509Certificate, asn: Certificate): CertificateFacts {
     ocspUrls: Array.from(aia ?? []).filter((a) => a.accessMethod === id_ad_ocsp).flatMap((a) => uriOf(a.accessLocation)),
     caIssuerUrls: Array.from(aia ?? []).filter((a) => a.accessMethod === id_ad_caIssuers).flatMap((a) => uriOf(a.accessLocation)),
     crlUrls: Array.from(crl ?? []).flatMap((point) => Array.from(point.distributionPoint?.fullName ?? []).flatMap(uriOf)),
-    selfIssued,
-    selfSigned,
-    isCa: basic?.cA === true,
-    version: asn.tbsCertificate.version + 1,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { X509Certificate } from 'node:crypto';
+import type { CertificateSummary } from '../certificate/summary.js';
 import { commonName, oneLineName } from '../certificate/names.js';
 import { thresholdMoment, type Threshold } from '../time/duration.js';
 
@@ -30,7 +30,7 @@ export interface Thresholds {
   fail: Threshold;
 }
 
-export function expiryRow(cert: X509Certificate, source: string, position: number, now: Date, thresholds: Thresholds): ExpiryRow {
+export function expiryRow(cert: CertificateSummary, source: string, position: number, now: Date, thresholds: Thresholds): ExpiryRow {
   const notBefore = new Date(cert.validFrom);
   const notAfter = new Date(cert.validTo);
   const lifetime = Math.max(1, notAfter.getTime() - notBefore.getTime());

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
-import { X509Certificate } from 'node:crypto';
+import { summarizeCertificate, type CertificateSummary } from '../certificate/summary.js';
 import { MtlsError } from '../errors.js';
-import { certificatesInBytes } from './read.js';
+import { certificatesInBytes, certificatesInPlainBytes, isPkcs12, type FileCertificates } from './read.js';
 import { expiryRow, type ExpiryRow, type Thresholds } from './rows.js';
 import { forEachLimited, walkFiles } from './walk.js';
 
@@ -49,13 +48,6 @@ export interface ExpiryReport {
   ok: boolean;
 }
 
-/**
- * Files in hand at once while walking a folder. Reads are synchronous (for small local files
- * that is faster than a round trip through the thread pool); the limit bounds memory when a
- * PKCS#12 decode or a slow disk makes work overlap the walk.
- */
-const FILE_CONCURRENCY = 32;
-
 export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOptions): Promise<ExpiryReport> {
   const rows: ExpiryRow[] = [];
   const skipped: ExpiryReport['skipped'] = [];
@@ -63,13 +55,19 @@ export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOpt
   const progress: ExpiryProgress = { files: 0, certificates: 0, endpoints: 0 };
   let ignoredFiles = 0;
   const report = () => options.onProgress?.({ ...progress });
-  const add = (certificates: X509Certificate[], source: string) => {
+  const add = (certificates: CertificateSummary[], source: string) => {
     certificates.forEach((cert, i) => rows.push(expiryRow(cert, source, i, options.now, options.thresholds)));
     progress.certificates += certificates.length;
   };
 
-  const readOne = async (path: string, label: string, explicit: boolean) => {
-    const found = await certificatesInBytes(readFileSync(path), options.password);
+  const file = new FileReader();
+  // One file at a time, synchronously: for small local files a trip through the thread pool or
+  // the microtask queue costs more than the read. Only PKCS#12 waits, for its reader to load.
+  const readOne = (path: string): FileCertificates<CertificateSummary> | Promise<FileCertificates<CertificateSummary>> => {
+    const bytes = file.read(path);
+    return isPkcs12(bytes) ? certificatesInBytes(Buffer.from(bytes), options.password, summarizeCertificate) : certificatesInPlainBytes(bytes, summarizeCertificate);
+  };
+  const record = (found: FileCertificates<CertificateSummary>, label: string, explicit: boolean) => {
     progress.files += 1;
     if (found.kind === 'certificates') add(found.certificates, label);
     else if (found.kind === 'skipped') skipped.push({ source: label, reason: found.reason });
@@ -81,21 +79,32 @@ export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOpt
   const paths = targets.filter((t) => t.kind === 'path');
   for (const target of paths) {
     const absolute = resolve(options.cwd, target.value);
-    const info = await stat(absolute).catch((error: NodeJS.ErrnoException) => {
+    let info: Stats;
+    try {
+      info = statSync(absolute);
+    } catch (caught) {
+      const error = caught as NodeJS.ErrnoException;
       throw new MtlsError(error.code === 'ENOENT' ? 'MTLS_FILE_NOT_FOUND' : 'MTLS_FILE_UNREADABLE', `${target.value}: ${error.code === 'ENOENT' ? 'no such file or folder, and not a host:port' : `cannot be read (${error.code})`}.`, { details: { path: target.value } });
-    });
+    }
     if (info.isDirectory()) {
-      await forEachLimited(walkFiles(absolute), FILE_CONCURRENCY, (file) => {
-        const label = target.value.replace(/\/$/, '') + file.slice(absolute.length);
-        return readOne(file, label, false).catch((error: NodeJS.ErrnoException) => {
+      let walked = 0;
+      for (const path of walkFiles(absolute)) {
+        const label = target.value.replace(/\/$/, '') + path.slice(absolute.length);
+        try {
+          const found = readOne(path);
+          record(found instanceof Promise ? await found : found, label, false);
+        } catch (error) {
           // A file that vanished while walking held nothing to report; one we cannot read may hold a
           // certificate about to expire, so it must show up rather than pass for "no certificate".
-          if (error.code === 'ENOENT') ignoredFiles += 1;
-          else skipped.push({ source: label, reason: `cannot be read (${error.code ?? error.message})` });
-        });
-      });
+          const { code, message } = error as NodeJS.ErrnoException;
+          if (code === 'ENOENT') ignoredFiles += 1;
+          else skipped.push({ source: label, reason: `cannot be read (${code ?? message})` });
+        }
+        // Let timers run now and then (a spinner's frames): the loop above never waits.
+        if (++walked % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
     } else {
-      await readOne(absolute, target.value, true);
+      record(await readOne(absolute), target.value, true);
     }
   }
 
@@ -103,7 +112,7 @@ export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOpt
     const chain = await options.readChain(target.value);
     progress.endpoints += 1;
     if (chain.ok) {
-      add(chain.certificates.map((der) => new X509Certificate(der)), target.value);
+      add(chain.certificates.map(summarizeCertificate), target.value);
     } else {
       unreachable.push({ endpoint: target.value, code: chain.code, reason: chain.reason });
     }
@@ -111,7 +120,9 @@ export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOpt
   });
 
   if (rows.length === 0 && unreachable.length === 0) throw nothingFound(targets, skipped);
-  rows.sort((a, b) => Date.parse(a.notAfter) - Date.parse(b.notAfter) || a.source.localeCompare(b.source) || a.position - b.position);
+  // remainingMs orders as notAfter does (both count from the same now).
+  // Ties by path in code-point order: the same on every machine and locale (and no ICU start-up).
+  rows.sort((a, b) => a.remainingMs - b.remainingMs || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0) || a.position - b.position);
   const failing = rows.filter((r) => r.failing).length;
   return {
     now: options.now.toISOString(),
@@ -140,4 +151,25 @@ function nothingFound(targets: ExpiryTarget[], skipped: ExpiryReport['skipped'])
   return new MtlsError('MTLS_EXPIRY_NO_CERTIFICATES', `No certificate found in ${given}.${why}`, {
     details: { targets: targets.map((t) => t.value), skipped: skipped.map((s) => `${s.source}: ${s.reason}`) },
   });
+}
+
+/** Reads whole files into one buffer, reused from file to file (a scan makes no garbage per read). */
+class FileReader {
+  private buffer = Buffer.allocUnsafe(64 * 1024);
+
+  /** The file's bytes, valid until the next read. */
+  read(path: string): Buffer {
+    const fd = openSync(path, 'r');
+    try {
+      let length = 0;
+      for (;;) {
+        if (length === this.buffer.length) this.buffer = Buffer.concat([this.buffer, Buffer.allocUnsafe(this.buffer.length)]);
+        const count = readSync(fd, this.buffer, length, this.buffer.length - length, null);
+        if (count === 0) return this.buffer.subarray(0, length);
+        length += count;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
 }

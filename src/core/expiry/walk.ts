@@ -1,4 +1,4 @@
-import { opendir } from 'node:fs/promises';
+import { opendirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Folders that hold no certificates worth reporting and may be huge. */
@@ -7,17 +7,24 @@ const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 /**
  * Every regular file under `root`, depth first, read lazily: only the open folder handles of the
  * current branch are held, so a folder of 20,000 files costs no more memory than one of 20.
- * Symbolic links are not followed (a link back up would loop forever).
+ * Symbolic links are not followed (a link back up would loop forever). Synchronous, like the
+ * reads of the small local files it lists: a round trip through the thread pool per entry costs
+ * more than the read.
  */
-export async function* walkFiles(root: string): AsyncGenerator<string> {
-  const folder = await opendir(root);
-  for await (const entry of folder) {
-    const path = join(root, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIPPED_FOLDERS.has(entry.name)) yield* walkFiles(path);
-    } else if (entry.isFile()) {
-      yield path;
+export function* walkFiles(root: string): Generator<string> {
+  // Entries come in batches: 32 (the default) costs a system call per 32 files.
+  const folder = opendirSync(root, { bufferSize: 256 });
+  try {
+    for (let entry = folder.readSync(); entry !== null; entry = folder.readSync()) {
+      const path = join(root, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIPPED_FOLDERS.has(entry.name)) yield* walkFiles(path);
+      } else if (entry.isFile()) {
+        yield path;
+      }
     }
+  } finally {
+    folder.closeSync();
   }
 }
 

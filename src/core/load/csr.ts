@@ -1,10 +1,10 @@
-import { createPublicKey, verify as verifySignature } from 'node:crypto';
+import { createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { CertificationRequest } from '@peculiar/asn1-csr';
 import { Extensions, Name, SubjectAlternativeName, id_ce_subjectAltName } from '@peculiar/asn1-x509';
 import { MtlsError } from '../errors.js';
 import { describeKey } from '../key/describe.js';
-import { SIGNATURE_ALGORITHM_NAMES } from '../certificate/oids.js';
+import { ATTRIBUTE_SHORT_NAMES, SIGNATURE_ALGORITHM_NAMES } from '../certificate/oids.js';
 import type { ParsedCsr } from './types.js';
 
 const EXTENSION_REQUEST = '1.2.840.113549.1.9.14';
@@ -29,8 +29,12 @@ export function parseCsr(der: Buffer, origin: string): ParsedCsr {
     throw new MtlsError('MTLS_CSR_CORRUPT', `${origin}: the certificate request does not parse.`, { cause: error });
   }
   const info = request.certificationRequestInfo;
-  const spki = Buffer.from(AsnConvert.serialize(info.subjectPKInfo));
-  const publicKey = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+  let publicKey: KeyObject;
+  try {
+    publicKey = createPublicKey({ key: Buffer.from(AsnConvert.serialize(info.subjectPKInfo)), format: 'der', type: 'spki' });
+  } catch (error) {
+    throw new MtlsError('MTLS_CSR_CORRUPT', `${origin}: the public key in the certificate request does not parse.`, { cause: error });
+  }
   const sigOid = request.signatureAlgorithm.algorithm;
   const signatureAlgorithm = SIGNATURE_ALGORITHM_NAMES[sigOid] ?? sigOid;
   let signatureValid = false;
@@ -43,8 +47,19 @@ export function parseCsr(der: Buffer, origin: string): ParsedCsr {
   } catch {
     signatureValid = false;
   }
+  let subjectAltNames: { type: string; value: string }[];
+  try {
+    subjectAltNames = requestedNames(info.attributes);
+  } catch (error) {
+    throw new MtlsError('MTLS_CSR_CORRUPT', `${origin}: the extensions requested in the certificate request do not parse.`, { cause: error });
+  }
+  return { der, subject: nameToString(info.subject), subjectAltNames, publicKey: describeKey(publicKey), signatureValid, signatureAlgorithm };
+}
+
+/** The subjectAltName entries of the extensionRequest attribute. */
+function requestedNames(attributes: CertificationRequest['certificationRequestInfo']['attributes']): { type: string; value: string }[] {
   const subjectAltNames: { type: string; value: string }[] = [];
-  for (const attribute of info.attributes) {
+  for (const attribute of attributes) {
     if (attribute.type !== EXTENSION_REQUEST) continue;
     for (const value of attribute.values) {
       const extensions = AsnConvert.parse(value, Extensions);
@@ -59,22 +74,12 @@ export function parseCsr(der: Buffer, origin: string): ParsedCsr {
       }
     }
   }
-  return { der, subject: nameToString(info.subject), subjectAltNames, publicKey: describeKey(publicKey), signatureValid, signatureAlgorithm };
+  return subjectAltNames;
 }
-
-const SHORT_NAMES: Record<string, string> = {
-  '2.5.4.3': 'CN',
-  '2.5.4.6': 'C',
-  '2.5.4.7': 'L',
-  '2.5.4.8': 'ST',
-  '2.5.4.10': 'O',
-  '2.5.4.11': 'OU',
-  '1.2.840.113549.1.9.1': 'emailAddress',
-};
 
 /** "C=US, O=Example, CN=name": the same order and form as certificate subjects are shown. */
 export function nameToString(name: Name): string {
   return name
-    .flatMap((rdn) => rdn.map((attr) => `${SHORT_NAMES[attr.type] ?? attr.type}=${attr.value.toString()}`))
+    .flatMap((rdn) => rdn.map((attr) => `${ATTRIBUTE_SHORT_NAMES[attr.type] ?? attr.type}=${attr.value.toString()}`))
     .join(', ');
 }

@@ -1,6 +1,6 @@
 import { MtlsError } from '../errors.js';
 import type { ParsedCertificate } from '../certificate/parse.js';
-import { loadCredential } from './index.js';
+import { loadCredential } from './load.js';
 import type { InputFormat, LoadedKey, LoadedSource, Secret } from './types.js';
 
 export interface CredentialInput {

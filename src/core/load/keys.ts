@@ -1,11 +1,9 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import { EncryptedPrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { MtlsError } from '../errors.js';
 import { describeKey } from '../key/describe.js';
-import type { PemBlock } from './pem.js';
+import { toPem, type PemBlock } from './pem.js';
 import type { KeyEncoding, LoadedKey, LockedKey, LoadOptions } from './types.js';
-import { describePbe } from './pbe-names.js';
+import type { Readers } from './readers.js';
 
 type KeyInput =
   | { kind: 'pem'; block: PemBlock }
@@ -14,20 +12,29 @@ type KeyInput =
 /** PEM labels of private keys and how they are stored. */
 export const PRIVATE_KEY_LABELS = new Set(['PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'DSA PRIVATE KEY']);
 
-export function keyFromPem(block: PemBlock, origin: string, options: LoadOptions): LoadedKey | LockedKey {
-  return openKey({ kind: 'pem', block }, origin, options);
+type DescribeEncryption = Readers['pkcs8Encryption'];
+
+export function keyFromPem(block: PemBlock, origin: string, options: LoadOptions, pkcs8Encryption: DescribeEncryption): LoadedKey | LockedKey {
+  return openKey({ kind: 'pem', block }, origin, options, pkcs8Encryption);
 }
 
-export function keyFromDer(der: Buffer, type: 'pkcs8' | 'sec1' | 'pkcs1', encrypted: boolean, origin: string, options: LoadOptions): LoadedKey | LockedKey {
-  return openKey({ kind: 'der', der, type, encrypted }, origin, options);
+export function keyFromDer(
+  der: Buffer,
+  type: 'pkcs8' | 'sec1' | 'pkcs1',
+  encrypted: boolean,
+  origin: string,
+  options: LoadOptions,
+  pkcs8Encryption: DescribeEncryption,
+): LoadedKey | LockedKey {
+  return openKey({ kind: 'der', der, type, encrypted }, origin, options, pkcs8Encryption);
 }
 
 export function isLocked(key: LoadedKey | LockedKey): key is LockedKey {
   return !('key' in key);
 }
 
-function openKey(input: KeyInput, origin: string, options: LoadOptions): LoadedKey | LockedKey {
-  const { encoding, encryption } = storageOf(input);
+function openKey(input: KeyInput, origin: string, options: LoadOptions, pkcs8Encryption: DescribeEncryption): LoadedKey | LockedKey {
+  const { encoding, encryption } = storageOf(input, pkcs8Encryption);
   const passphrase = options.passphrase;
   if (encryption && !passphrase) {
     if (options.decrypt === 'optional') return { encoding, encryption };
@@ -39,7 +46,7 @@ function openKey(input: KeyInput, origin: string, options: LoadOptions): LoadedK
   try {
     key =
       input.kind === 'pem'
-        ? createPrivateKey({ key: input.block.text, format: 'pem', ...(encryption ? { passphrase: passphrase?.value ?? '' } : {}) })
+        ? createPrivateKey({ key: canonicalPem(input.block), format: 'pem', ...(encryption ? { passphrase: passphrase?.value ?? '' } : {}) })
         : createPrivateKey({ key: input.der, format: 'der', type: input.type, ...(encryption ? { passphrase: passphrase?.value ?? '' } : {}) });
   } catch (error) {
     throw keyError(error, origin, encoding, encryption, passphrase?.origin);
@@ -47,7 +54,20 @@ function openKey(input: KeyInput, origin: string, options: LoadOptions): LoadedK
   return { key, encoding, encryption, facts: describeKey(key) };
 }
 
-function storageOf(input: KeyInput): { encoding: KeyEncoding; encryption: string | null } {
+/**
+ * The block re-wrapped the way OpenSSL reads it best: 64-column base64 and only the headers it
+ * uses. A key carried on one line (a CI variable) or with CRLF then reads like any other; OpenSSL
+ * refuses a long-line traditional-encrypted body, which would pass for a wrong passphrase.
+ */
+function canonicalPem(block: PemBlock): string {
+  const headers = ['Proc-Type', 'DEK-Info'].flatMap((name) => (block.headers[name] !== undefined ? [`${name}: ${block.headers[name]}\n`] : []));
+  const pem = toPem(block.label, block.der);
+  if (headers.length === 0) return pem;
+  const firstLineEnd = pem.indexOf('\n') + 1;
+  return `${pem.slice(0, firstLineEnd)}${headers.join('')}\n${pem.slice(firstLineEnd)}`;
+}
+
+function storageOf(input: KeyInput, pkcs8Encryption: DescribeEncryption): { encoding: KeyEncoding; encryption: string | null } {
   if (input.kind === 'der') {
     if (input.encrypted) return { encoding: 'encrypted PKCS#8', encryption: pkcs8Encryption(input.der) };
     if (input.type === 'sec1') return { encoding: 'SEC1', encryption: null };
@@ -65,15 +85,6 @@ function storageOf(input: KeyInput): { encoding: KeyEncoding; encryption: string
   if (label === 'EC PRIVATE KEY') return { encoding: 'SEC1', encryption: null };
   if (label === 'RSA PRIVATE KEY') return { encoding: 'PKCS#1', encryption: null };
   return { encoding: 'PKCS#8', encryption: null };
-}
-
-function pkcs8Encryption(der: Buffer): string {
-  try {
-    const info = AsnConvert.parse(der, EncryptedPrivateKeyInfo);
-    return describePbe(info.encryptionAlgorithm.algorithm, info.encryptionAlgorithm.parameters);
-  } catch {
-    return 'an unrecognised scheme';
-  }
 }
 
 function keyError(error: unknown, origin: string, encoding: KeyEncoding, encryption: string | null, passOrigin: string | undefined): MtlsError {

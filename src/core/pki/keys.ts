@@ -4,10 +4,9 @@ import { MtlsError } from '../errors.js';
 
 type WebAlgorithm = webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams | webcrypto.EcdsaParams | webcrypto.Algorithm;
 
-/** The key types `--key-type` offers; EC P-256 is the default: small, fast, and read by every TLS stack. */
-export const KEY_TYPES = ['ec-p256', 'ec-p384', 'rsa-2048', 'rsa-3072', 'rsa-4096', 'ed25519'] as const;
-export type KeyType = (typeof KEY_TYPES)[number];
-export const DEFAULT_KEY_TYPE: KeyType = 'ec-p256';
+import { KEY_TYPES, type KeyType } from './key-types.js';
+
+export { DEFAULT_KEY_TYPE, KEY_TYPES, type KeyType } from './key-types.js';
 
 const generate = promisify(generateKeyPair);
 

@@ -46,7 +46,7 @@ export const inputDiagnoses = {
   },
   MTLS_PEM_TRUNCATED: {
     title: 'PEM block is truncated',
-    meaning: 'A "-----BEGIN …-----" line has no matching "-----END …-----" line: the file was cut short.',
+    meaning: 'A "-----BEGIN …-----" line has no matching "-----END …-----" line, or the other way round: the file was cut short.',
     causes: ['The file was copied or pasted only in part', 'An environment variable lost its newlines or its end'],
     fixes: ['Copy the file again in full; it must end with the matching "-----END …-----" line.', 'For environment variables, base64-encode the whole PEM: `base64 -w0 FILE`.'],
     exit: 2,

@@ -225,6 +225,25 @@ export const tlsDiagnoses = {
     exit: 1,
     docs: `${DOC}#handshake-failure`,
   },
+  MTLS_SERVER_CHAIN_TOO_LARGE: {
+    title: "The server's certificate message is too large",
+    meaning: 'The server sent (or announced) a Certificate handshake message larger than TLS clients accept: OpenSSL, and so Node.js, curl and most clients, refuse more than 100 KiB of certificates, so no client can complete the handshake.',
+    causes: [
+      'The server is configured with a bundle of many CA certificates (a whole trust store) as its chain',
+      'The server or something in between is broken or hostile and sends an endless certificate list',
+    ],
+    fixes: ['Send the leaf and its intermediates only: `mtls chain build server.crt --from bundle.pem --out chain.pem`, and configure that as the server\'s chain.'],
+    exit: 1,
+    docs: `${DOC}#handshake-failure`,
+  },
+  MTLS_RESPONSE_TOO_LARGE: {
+    title: 'The response body is too large to hold',
+    meaning: 'The server kept sending the response body past the limit this command holds in memory, so the request was stopped.',
+    causes: ['The URL serves a large download', 'The server streams a body that never ends'],
+    fixes: ['Download large files with curl and the same credentials: `curl --cert client.crt --key client.key --cacert ca.crt -o FILE URL`.'],
+    exit: 1,
+    docs: `${DOC}#other-failures`,
+  },
   MTLS_PROXY_FAILED: {
     title: 'The proxy refused the tunnel',
     meaning: 'HTTPS_PROXY is set and the proxy did not open a CONNECT tunnel to the server, so mTLS to the server never started.',

@@ -85,12 +85,22 @@ function versionsCheck(evidence: RemoteEvidence): DoctorCheck {
   if (evidence.probe?.outcome === 'not-tls') {
     return check('remote.tls-versions', title, 'fail', `${where} does not speak TLS (${evidence.probe.reason}).`, { code: 'MTLS_PLAIN_HTTP', fix: catalog.MTLS_PLAIN_HTTP.fixes[0] });
   }
-  // Silence is not a refusal: a server that never answers says nothing about the versions it speaks.
-  if (versions.length > 0 && versions.every((v) => v.timedOut)) {
-    return check('remote.tls-versions', title, 'fail', `${where} accepts TCP but never answers the TLS hello (${versions[0]?.reason}).`, { code: 'MTLS_CONNECT_TIMEOUT', fix: catalog.MTLS_CONNECT_TIMEOUT.fixes[0] });
+  const failed = (code: VersionFailureCode, summary: string) => check('remote.tls-versions', title, 'fail', summary, { code, fix: catalog[code].fixes[0] });
+  if (versions.some((v) => v.reason === 'ERR_SSL_EXCESSIVE_MESSAGE_SIZE')) {
+    return failed('MTLS_SERVER_CHAIN_TOO_LARGE', `${where} sends a certificate list larger than TLS clients accept (over 100 KiB, or an endless one): ${others.join(', ')}.`);
   }
-  return check('remote.tls-versions', title, 'fail', `Neither TLS 1.3 nor TLS 1.2 could be agreed: ${others.join(', ')}.`, { code: 'MTLS_NO_COMMON_PROTOCOL', fix: catalog.MTLS_NO_COMMON_PROTOCOL.fixes[0] });
+  // Silence is not a refusal: a server that never answers says nothing about the versions it speaks.
+  if (versions.length > 0 && versions.every((v) => v.timedOut)) return failed('MTLS_CONNECT_TIMEOUT', `${where} accepts TCP but never answers the TLS hello (${versions[0]?.reason}).`);
+  if (versions.some((v) => v.timedOut)) return failed('MTLS_CONNECT_TIMEOUT', `${where} started a TLS handshake and never finished it: ${others.join(', ')}.`);
+  if (versions.every((v) => v.offered === false)) return failed('MTLS_NO_COMMON_PROTOCOL', `Neither TLS 1.3 nor TLS 1.2 could be agreed: ${others.join(', ')}.`);
+  if (versions.some((v) => v.reason !== null && CLOSED.has(v.reason))) {
+    return failed('MTLS_PEER_CLOSED_HANDSHAKE', `${where} accepts TCP, then closes the connection during the TLS handshake: ${others.join(', ')}.`);
+  }
+  return failed('MTLS_TLS_HANDSHAKE_FAILED', `No TLS handshake with ${where} completed: ${others.join(', ')}.`);
 }
+
+type VersionFailureCode = 'MTLS_SERVER_CHAIN_TOO_LARGE' | 'MTLS_CONNECT_TIMEOUT' | 'MTLS_NO_COMMON_PROTOCOL' | 'MTLS_PEER_CLOSED_HANDSHAKE' | 'MTLS_TLS_HANDSHAKE_FAILED';
+const CLOSED = new Set(['ECONNRESET', 'EPIPE']);
 
 /** The server's chain as a client sees it: to a CA in --cacert (else the system store), for the host name. */
 function serverChainCheck(input: RemoteCheckInput): DoctorCheck {

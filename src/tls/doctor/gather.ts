@@ -83,6 +83,8 @@ export async function gatherRemoteEvidence(options: GatherOptions): Promise<Remo
       connectTimeoutMs: timeoutMs,
       maxTimeMs: timeoutMs * 2,
       probe: 'on-failure',
+      // The status and the start of the body (a proxy's refusal page) are all the checks read.
+      bodyLimit: { maxBytes: 64 * 1024, whenOver: 'truncate' },
       now: options.now,
     });
   // Without a certificate the server shows whether it insists on one; a TLS 1.2 server that sends no CertificateRequest never does.

@@ -26,13 +26,14 @@ const EXT_SIGNATURE_ALGORITHMS = 0x000d;
 const EXT_EXTENDED_MASTER_SECRET = 0x0017;
 const EXT_RENEGOTIATION_INFO = 0xff01;
 
-function u16(value: number): Buffer {
+/** Big-endian length and number fields of TLS structures. */
+export function u16(value: number): Buffer {
   const b = Buffer.alloc(2);
   b.writeUInt16BE(value);
   return b;
 }
 
-function u24(value: number): Buffer {
+export function u24(value: number): Buffer {
   return Buffer.from([(value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff]);
 }
 

@@ -62,6 +62,9 @@ export function probeResultFromFlight(flight: FlightState): ProbeResult | null {
   }
 }
 
+/** A real first flight (chain and CertificateRequest) fits in far less; OpenSSL clients refuse certificate lists over 100 KiB. */
+const MAX_FLIGHT_BYTES = 256 * 1024;
+
 /**
  * Sends a TLS 1.2 ClientHello over a plain socket and reads the server's cleartext answer up to
  * ServerHelloDone, then hangs up. Node has no API for the CertificateRequest's CA list
@@ -85,6 +88,10 @@ export function probeServer(target: ProbeTarget): Promise<ProbeResult> {
     socket.once('connect', () => socket.write(buildClientHello(target.servername ?? target.host)));
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
+      if (received.length > MAX_FLIGHT_BYTES) {
+        finish({ ...unknown, outcome: 'error', reason: `the server's hello is larger than ${MAX_FLIGHT_BYTES / 1024} KiB without ending (an endless or oversized certificate list)` });
+        return;
+      }
       try {
         const result = probeResultFromFlight(readServerFlight(received));
         if (result) finish(result);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import { parseCertificate, type CertificateFacts } from '../../core/certificate/parse.js';
 import { refusalReason, type ServeReason } from './reasons.js';
@@ -22,14 +23,29 @@ export interface ClientIdentity {
   remoteAddress: string | null;
 }
 
+/**
+ * Facts per certificate, by the hash of its DER: the same clients come back on every handshake,
+ * and a full parse costs more than the handshake's own share of the CPU. Bounded, oldest out.
+ */
+const factsByDigest = new Map<string, CertificateFacts | null>();
+const MAX_CACHED = 1024;
+
 function peerFacts(socket: TLSSocket): CertificateFacts | null {
   const x509 = socket.getPeerX509Certificate();
   if (!x509) return null;
+  const der = x509.raw;
+  const digest = createHash('sha256').update(der).digest('base64');
+  const cached = factsByDigest.get(digest);
+  if (cached !== undefined) return cached;
+  let facts: CertificateFacts | null;
   try {
-    return parseCertificate(x509.raw, 'client certificate').facts;
+    facts = parseCertificate(der, 'client certificate').facts;
   } catch {
-    return null;
+    facts = null;
   }
+  if (factsByDigest.size >= MAX_CACHED) factsByDigest.delete(factsByDigest.keys().next().value as string);
+  factsByDigest.set(digest, facts);
+  return facts;
 }
 
 /** Reads the client's certificate and the server's verdict from a completed handshake. */

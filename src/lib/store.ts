@@ -1,0 +1,140 @@
+import { unwatchFile, watchFile, type Stats } from 'node:fs';
+import { matchTarget } from '../config/file.js';
+import { MtlsError } from '../core/errors.js';
+import { loadTlsMaterial, type TlsMaterial } from './material.js';
+import { DEFAULTS, effectiveCredentials, type MtlsAgentOptions, type MtlsCredentials } from './options.js';
+
+/** Cert and key are often replaced one after the other: wait for both before re-reading. */
+const SETTLE_MS = 150;
+
+interface Profile {
+  name: string;
+  credentials: MtlsCredentials;
+  /** The material in use; a failed first load is not kept, so the next connection tries again. */
+  current: Promise<TlsMaterial> | null;
+  /** File → its stat listener (unwatched by listener: other agents may watch the same file). */
+  watched: Map<string, (now: Stats, before: Stats) => void>;
+  settleTimer: NodeJS.Timeout | null;
+}
+
+/**
+ * The credentials of every target, read on first use and, with `watch`, re-read when their files
+ * change. A change that cannot be used keeps the previous material and is reported.
+ */
+export class CredentialStore {
+  readonly #defaults: MtlsCredentials;
+  readonly #targets: Record<string, MtlsCredentials>;
+  readonly #unmatchedGetDefaults: boolean;
+  readonly #cwd: string;
+  readonly #watchIntervalMs: number | null;
+  readonly #profiles = new Map<string, Profile>();
+  readonly #options: MtlsAgentOptions;
+  /** The agent's part of a rotation: new connections must use the new material. */
+  readonly #onRotated: () => void;
+  #closed = false;
+
+  constructor(options: MtlsAgentOptions, onRotated: () => void) {
+    this.#options = options;
+    this.#defaults = options;
+    this.#targets = options.targets ?? {};
+    this.#unmatchedGetDefaults = options.unmatchedOrigins !== 'no-client-certificate';
+    this.#cwd = options.cwd ?? process.cwd();
+    this.#watchIntervalMs = options.watch ? (typeof options.watch === 'object' ? (options.watch.intervalMs ?? 1000) : 1000) : null;
+    this.#onRotated = onRotated;
+  }
+
+  /** The material for an origin (https://host:port) and the name of the profile it came from. */
+  async materialFor(origin: string): Promise<TlsMaterial> {
+    return this.#load(this.#profileFor(origin));
+  }
+
+  /** Loads every profile now, so a bad setting fails at start-up rather than on first request. */
+  async loadAll(): Promise<void> {
+    const names = [DEFAULTS, ...Object.keys(this.#targets)];
+    await Promise.all(names.map((name) => this.#load(this.#profileNamed(name))));
+  }
+
+  /** Re-reads every loaded profile now (what a file change does), keeping the old material on failure. */
+  async reloadAll(): Promise<void> {
+    await Promise.all([...this.#profiles.values()].filter((p) => p.current).map((p) => this.#reload(p)));
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const profile of this.#profiles.values()) {
+      if (profile.settleTimer) clearTimeout(profile.settleTimer);
+      for (const [file, listener] of profile.watched) unwatchFile(file, listener);
+      profile.watched.clear();
+    }
+  }
+
+  #profileFor(origin: string): Profile {
+    const match = matchTarget(this.#targets, origin);
+    return this.#profileNamed(match ? match.key : DEFAULTS);
+  }
+
+  #profileNamed(name: string): Profile {
+    let profile = this.#profiles.get(name);
+    if (!profile) {
+      const target = name === DEFAULTS ? null : (this.#targets[name] ?? null);
+      const credentials = effectiveCredentials(this.#defaults, target, name !== DEFAULTS || this.#unmatchedGetDefaults);
+      profile = { name, credentials, current: null, watched: new Map(), settleTimer: null };
+      this.#profiles.set(name, profile);
+    }
+    return profile;
+  }
+
+  #load(profile: Profile): Promise<TlsMaterial> {
+    if (!profile.current) {
+      const loading = loadTlsMaterial(profile.credentials, profile.name, this.#cwd);
+      profile.current = loading;
+      loading.then(
+        (material) => this.#watch(profile, material.files),
+        () => {
+          if (profile.current === loading) profile.current = null;
+        },
+      );
+    }
+    return profile.current;
+  }
+
+  async #reload(profile: Profile): Promise<void> {
+    try {
+      const material = await loadTlsMaterial(profile.credentials, profile.name, this.#cwd);
+      if (this.#closed) return;
+      profile.current = Promise.resolve(material);
+      this.#watch(profile, material.files);
+      this.#onRotated();
+      this.#options.onReload?.({ target: profile.name, files: material.files });
+    } catch (error) {
+      const reason = error instanceof MtlsError ? error : new MtlsError('MTLS_FILE_UNREADABLE', `The changed credentials of ${profile.name} cannot be read.`, { cause: error });
+      this.#reportRotationFailure(reason, profile.name);
+    }
+  }
+
+  /** A rotation that could not be used: the app's hook, or a process warning (never the secret). */
+  #reportRotationFailure(error: MtlsError, target: string): void {
+    if (this.#options.onReloadError) this.#options.onReloadError(error, target);
+    else process.emitWarning(`${error.message} The previous credentials of ${target} stay in use.`, { type: 'MtlsWarning', code: error.code });
+  }
+
+  #watch(profile: Profile, files: string[]): void {
+    if (this.#watchIntervalMs === null || this.#closed) return;
+    for (const file of files) {
+      if (profile.watched.has(file)) continue;
+      // Polling stat follows symlinks and survives rename-into-place (how Kubernetes and
+      // cert-manager rotate secrets), which inotify watches on the old inode do not.
+      const listener = (now: Stats, before: Stats) => {
+        if (now.mtimeMs === before.mtimeMs && now.ino === before.ino && now.size === before.size && now.ctimeMs === before.ctimeMs) return;
+        if (profile.settleTimer) clearTimeout(profile.settleTimer);
+        profile.settleTimer = setTimeout(() => {
+          profile.settleTimer = null;
+          void this.#reload(profile);
+        }, SETTLE_MS);
+        profile.settleTimer.unref();
+      };
+      profile.watched.set(file, listener);
+      watchFile(file, { interval: this.#watchIntervalMs, persistent: false }, listener);
+    }
+  }
+}
