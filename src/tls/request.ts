@@ -1,4 +1,5 @@
-import { parseCertificate, type CertificateFacts, type ParsedCertificate } from '../core/certificate/parse.js';
+import type { CertificateFacts, ParsedCertificate } from '../core/certificate/parse.js';
+import { parseCertificateLazily } from '../core/certificate/parse-lazy.js';
 import { diagnose } from '../core/errors.js';
 import type { Identity } from '../core/load/identity.js';
 import { toPem } from '../core/load/pem.js';
@@ -91,11 +92,11 @@ function summary(facts: CertificateFacts): CertificateSummary {
   return { subject: facts.subject, issuer: facts.issuer, notBefore: facts.notBefore, notAfter: facts.notAfter, fingerprintSha256: facts.fingerprintSha256, selfSigned: facts.selfSigned };
 }
 
-function factsOf(chain: Buffer[]): CertificateFacts[] {
+async function factsOf(chain: Buffer[]): Promise<CertificateFacts[]> {
   const facts: CertificateFacts[] = [];
   for (const der of chain) {
     try {
-      facts.push(parseCertificate(der, 'server certificate').facts);
+      facts.push((await parseCertificateLazily(der, 'server certificate')).facts);
     } catch {
       // A certificate we cannot parse is still shown by count; diagnosis works on the rest.
     }
@@ -162,7 +163,7 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
   const totalMs = performance.now() - record.startedAt;
 
   const clientChain = identity ? identity.certificates.map((c) => c.facts) : [];
-  const serverChain = factsOf(record.peerChain);
+  const serverChain = await factsOf(record.peerChain);
   const error = errorShape(failure);
   const maxTimeExceeded = (record.connectTimedOut && maxTimeLimitsConnect) || signal?.aborted === true;
   const rejectedByHttp = response ? recognizeHttpRejection(response.status, response.body.toString('utf8')) !== null : false;
@@ -212,7 +213,7 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
       version: record.protocol,
       cipher: record.cipher,
       alpn: record.alpn,
-      serverChain: (chainAsSent.length > 0 ? factsOf(chainAsSent) : serverChain).map(summary),
+      serverChain: (chainAsSent.length > 0 ? await factsOf(chainAsSent) : serverChain).map(summary),
       serverChainSource: chainAsSent.length > 0 ? 'as sent' : 'as received by Node',
       serverVerificationError: record.authorizationError ?? record.hostnameError,
       insecure: options.insecure === true,

@@ -5,6 +5,7 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BIN, ROOT } from '../helpers/cli.js';
+import { startOpenSslServer } from '../helpers/peers.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const HEAVY = /node_modules\/(@peculiar\/x509|undici|ora|pkijs|reflect-metadata)\/|src\/core\/pkcs12\//;
@@ -117,6 +118,16 @@ for (const [args, what] of [
     assert.deepEqual(modules.filter((m) => ASN1_SCHEMA.test(m) || CHALK.test(m)), []);
   });
 }
+
+test('mtls request of an mTLS server loads neither undici nor ASN.1 schema code (node:http carries the request)', async () => {
+  const server = await startOpenSslServer({ cert: fixture('server-fullchain.pem'), chain: fixture('intermediate-ca.pem'), key: fixture('server-key-pkcs8.pem'), clientCa: fixture('root-ca.pem'), clientAuth: 'require' });
+  const url = `https://server.example:${server.port}/`;
+  const { code, modules } = loadedModules(['request', url, '--cert', fixture('client-chain-in-order.pem'), '--key', fixture('client-key-pkcs8.pem'), '--cacert', fixture('root-ca.pem'), '--resolve', `server.example:${server.port}:127.0.0.1`], 'lean-request');
+  assert.equal(code, 0);
+  assert.ok(modules.some((m) => m.includes('src/tls/http1.ts')));
+  // pkcs12/sniff.ts only recognises the format (a few bytes); the reader itself stays unloaded.
+  assert.deepEqual(modules.filter((m) => ASN1_SCHEMA.test(m) || (HEAVY.test(m) && !m.endsWith('pkcs12/sniff.ts'))), []);
+});
 
 test('the ASN.1 schema readers do load when a block needs them (control: a CSR)', () => {
   const { code, modules } = loadedModules(['inspect', fixture('client.csr')], 'lean-control-csr');
