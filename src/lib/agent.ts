@@ -26,7 +26,7 @@ export class MtlsAgent extends Dispatcher {
   readonly #newestByOrigin = new Map<string, ConnectionContext>();
   readonly #plainConnect = buildConnector({});
   #agent: Agent;
-  #retiring = new Set<Agent>();
+  readonly #retiring = new Set<Agent>();
 
   /**
    * undici's fetch with this agent as its dispatcher, typed as the global fetch: for SDKs that

@@ -31,8 +31,8 @@ function asInput(value: CredentialValue, from: string): CredentialInput {
  * Reads and checks one target's credentials with the CLI's loader: every format, the key
  * matched to the leaf, the passphrase never echoed. Throws MtlsError.
  */
-export async function loadTlsMaterial(credentials: MtlsCredentials, where: string, cwd: string): Promise<TlsMaterial> {
-  const field = (name: string) => (where === 'defaults' ? name : `${where}.${name}`);
+export async function loadTlsMaterial(credentials: MtlsCredentials, optionsPath: string | null, cwd: string): Promise<TlsMaterial> {
+  const field = (name: string) => (optionsPath === null ? name : `${optionsPath}.${name}`);
   const certValue = credentials.pfx ?? credentials.cert;
   const caValues = credentials.ca === undefined ? [] : Array.isArray(credentials.ca) ? credentials.ca : [credentials.ca];
   const caFacts: CertificateFacts[] = [];

@@ -8,7 +8,10 @@ import { DEFAULTS, effectiveCredentials, type MtlsAgentOptions, type MtlsCredent
 const SETTLE_MS = 150;
 
 interface Profile {
+  /** 'defaults' or the target's key, as events name it. */
   name: string;
+  /** How the options name its fields in messages: `targets["api.example"]`, or nothing for the defaults. */
+  optionsPath: string | null;
   credentials: MtlsCredentials;
   /** The material in use; a failed first load is not kept, so the next connection tries again. */
   current: Promise<TlsMaterial> | null;
@@ -50,8 +53,8 @@ export class CredentialStore {
 
   /** Loads every profile now, so a bad setting fails at start-up rather than on first request. */
   async loadAll(): Promise<void> {
-    const names = [DEFAULTS, ...Object.keys(this.#targets)];
-    await Promise.all(names.map((name) => this.#load(this.#profileNamed(name))));
+    const profiles = [this.#profileNamed(null), ...Object.keys(this.#targets).map((key) => this.#profileNamed(key))];
+    await Promise.all(profiles.map((profile) => this.#load(profile)));
   }
 
   /** Re-reads every loaded profile now (what a file change does), keeping the old material on failure. */
@@ -69,24 +72,25 @@ export class CredentialStore {
   }
 
   #profileFor(origin: string): Profile {
-    const match = matchTarget(this.#targets, origin);
-    return this.#profileNamed(match ? match.key : DEFAULTS);
+    return this.#profileNamed(matchTarget(this.#targets, origin)?.key ?? null);
   }
 
-  #profileNamed(name: string): Profile {
-    let profile = this.#profiles.get(name);
+  /** A target's profile by its key, or the defaults' (null): kept apart, so a host named "defaults" is a target like any other. */
+  #profileNamed(targetKey: string | null): Profile {
+    const mapKey = targetKey === null ? DEFAULTS : `target ${targetKey}`;
+    let profile = this.#profiles.get(mapKey);
     if (!profile) {
-      const target = name === DEFAULTS ? null : (this.#targets[name] ?? null);
-      const credentials = effectiveCredentials(this.#defaults, target, name !== DEFAULTS || this.#unmatchedGetDefaults);
-      profile = { name, credentials, current: null, watched: new Map(), settleTimer: null };
-      this.#profiles.set(name, profile);
+      const target = targetKey === null ? null : (this.#targets[targetKey] ?? null);
+      const credentials = effectiveCredentials(this.#defaults, target, targetKey !== null || this.#unmatchedGetDefaults);
+      profile = { name: targetKey ?? DEFAULTS, optionsPath: targetKey === null ? null : `targets["${targetKey}"]`, credentials, current: null, watched: new Map(), settleTimer: null };
+      this.#profiles.set(mapKey, profile);
     }
     return profile;
   }
 
   #load(profile: Profile): Promise<TlsMaterial> {
     if (!profile.current) {
-      const loading = loadTlsMaterial(profile.credentials, profile.name, this.#cwd);
+      const loading = loadTlsMaterial(profile.credentials, profile.optionsPath, this.#cwd);
       profile.current = loading;
       loading.then(
         (material) => this.#watch(profile, material.files),
@@ -100,7 +104,7 @@ export class CredentialStore {
 
   async #reload(profile: Profile): Promise<void> {
     try {
-      const material = await loadTlsMaterial(profile.credentials, profile.name, this.#cwd);
+      const material = await loadTlsMaterial(profile.credentials, profile.optionsPath, this.#cwd);
       if (this.#closed) return;
       profile.current = Promise.resolve(material);
       this.#watch(profile, material.files);

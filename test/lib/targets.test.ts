@@ -62,3 +62,9 @@ test('options are checked up front, and messages name the field, never its value
   assert.throws(() => createMtlsAgent({ key: 'client.key' }), { message: /key was given without cert/ });
   assert.throws(() => createMtlsAgent({ passwd: 'hunter2' } as never), (error: Error) => /passwd is not a known option/.test(error.message) && !error.message.includes('hunter2'));
 });
+
+test('a target whose credentials cannot be read is named by its place in the options', async () => {
+  const agent = createMtlsAgent({ targets: { 'defaults': { cert: 'missing-client.crt', key: 'missing-client.key' } } });
+  await assert.rejects(agent.ready(), { code: 'MTLS_FILE_NOT_FOUND', message: /missing-client\.crt: no such file \(from targets\["defaults"\]\.cert\)/ });
+  await agent.close();
+});
