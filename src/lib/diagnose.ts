@@ -3,7 +3,7 @@ import { diagnose, MtlsError } from '../core/errors.js';
 import type { DiagnosisCode } from '../diagnoses/catalog.js';
 import type { Diagnosis } from '../diagnoses/types.js';
 import type { ConnectionRecord } from '../tls/connector.js';
-import { diagnoseFailure, failureNeedsProbe, type FailureEvidence } from '../tls/diagnose.js';
+import { diagnoseFailure, errorEvidence, failureNeedsProbe, type FailureEvidence } from '../tls/diagnose.js';
 import { hostPort } from '../tls/address.js';
 import { probeServer, type ProbeResult } from '../tls/probe/index.js';
 import type { TlsMaterial } from './material.js';
@@ -27,11 +27,6 @@ export function toMtlsError(diagnosis: Diagnosis, cause: unknown): MtlsError {
   });
 }
 
-function errorShape(error: unknown): NonNullable<FailureEvidence['error']> {
-  const e = (error ?? {}) as { code?: unknown; name?: unknown; message?: unknown };
-  return { code: typeof e.code === 'string' ? e.code : null, name: typeof e.name === 'string' ? e.name : 'Error', message: typeof e.message === 'string' ? e.message : String(error) };
-}
-
 function factsOf(chain: Buffer[]): CertificateFacts[] {
   return chain.flatMap((der) => {
     try {
@@ -49,7 +44,7 @@ function factsOf(chain: Buffer[]): CertificateFacts[] {
  */
 export async function explainConnectionError(error: unknown, context: ConnectionContext): Promise<Error> {
   const { record, target } = context;
-  const shape = errorShape(error);
+  const shape = errorEvidence(error);
   const timedOut = shape.code === 'UND_ERR_HEADERS_TIMEOUT' || shape.code === 'UND_ERR_BODY_TIMEOUT';
   const probe = !passesThrough(error) && !timedOut && failureNeedsProbe(record, shape)
     ? await probeServer({ host: target.host, port: target.port, ...(record.address ? { address: record.address } : {}), servername: record.servername ?? target.host, timeoutMs: Math.min(context.connectTimeoutMs, 3000) })
@@ -61,7 +56,7 @@ export async function explainConnectionError(error: unknown, context: Connection
 export function explainWith(error: unknown, context: ConnectionContext, probe: ProbeResult | null): Error {
   if (passesThrough(error)) return error as Error;
   const { record, target, material } = context;
-  const shape = errorShape(error);
+  const shape = errorEvidence(error);
   const evidence: FailureEvidence = {
     error: shape,
     connection: record,
@@ -85,6 +80,6 @@ export function explainWith(error: unknown, context: ConnectionContext, probe: P
 
 function passesThrough(error: unknown): boolean {
   if (error instanceof MtlsError) return true;
-  const shape = errorShape(error);
+  const shape = errorEvidence(error);
   return (shape.code !== null && PASS_THROUGH.has(shape.code)) || shape.name === 'AbortError' || shape.name === 'TimeoutError';
 }

@@ -27,6 +27,12 @@ export interface FailureEvidence {
   now: Date;
 }
 
+/** Any thrown value as the evidence's plain error shape (undici's, Node's, or the connector's). */
+export function errorEvidence(error: unknown): NonNullable<FailureEvidence['error']> {
+  const e = (error ?? {}) as { code?: unknown; name?: unknown; message?: unknown };
+  return { code: typeof e.code === 'string' ? e.code : null, name: typeof e.name === 'string' ? e.name : 'Error', message: typeof e.message === 'string' ? e.message : String(error) };
+}
+
 const CLIENT_ALERTS: Record<string, { code: DiagnosisCode | 'generic'; hint: RejectionHint | null }> = {
   unknown_ca: { code: 'MTLS_CLIENT_CERT_UNKNOWN_CA', hint: 'unknownCa' },
   certificate_expired: { code: 'MTLS_CLIENT_CERT_EXPIRED', hint: 'expired' },

@@ -8,7 +8,7 @@ import { identityPem } from './identity-pem.js';
 import type { Diagnosis } from '../diagnoses/types.js';
 import { createConnector, newConnectionRecord, type ConnectionRecord } from './connector.js';
 import { http1Exchange, type Http1Response } from './http1.js';
-import { diagnoseFailure, failureNeedsProbe, type FailureEvidence } from './diagnose.js';
+import { diagnoseFailure, errorEvidence, failureNeedsProbe, type FailureEvidence } from './diagnose.js';
 import { diagnoseHttpRejection, recognizeHttpRejection } from './http-rejection.js';
 import { probeServer, type ProbeResult } from './probe/index.js';
 
@@ -104,12 +104,6 @@ async function factsOf(chain: Buffer[]): Promise<CertificateFacts[]> {
   return facts;
 }
 
-function errorShape(error: unknown): FailureEvidence['error'] {
-  if (!error) return null;
-  const e = error as { code?: unknown; name?: unknown; message?: unknown };
-  return { code: typeof e.code === 'string' ? e.code : null, name: typeof e.name === 'string' ? e.name : 'Error', message: typeof e.message === 'string' ? e.message : String(error) };
-}
-
 /**
  * One HTTPS request with a client certificate, and a diagnosis when it fails. Success means a
  * response was read: in TLS 1.3 the server judges the client certificate after the client's
@@ -164,7 +158,7 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
 
   const clientChain = identity ? identity.certificates.map((c) => c.facts) : [];
   const serverChain = await factsOf(record.peerChain);
-  const error = errorShape(failure);
+  const error = failure ? errorEvidence(failure) : null;
   const maxTimeExceeded = (record.connectTimedOut && maxTimeLimitsConnect) || signal?.aborted === true;
   const rejectedByHttp = response ? recognizeHttpRejection(response.status, response.body.toString('utf8')) !== null : false;
   // The probe dials the server directly, which a proxied setup may not allow.
