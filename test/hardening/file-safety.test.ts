@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -176,6 +176,31 @@ test('no write command replaces an existing file without --force: exit 2, and no
     if (result.code !== 2) problems.push(`${name}: exit ${result.code}: ${result.stderr.slice(0, 300)}`);
     if (!/MTLS_(FILE|CA)_EXISTS/.test(result.stdout + result.stderr)) problems.push(`${name}: not refused as an existing file: ${result.stderr.slice(0, 300)}`);
     assert.deepEqual(snapshot(folder), before, `${name}: files changed`);
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('a dangling symlink at any target is an existing file: exit 2, no new key, no staging file, the link untouched', async () => {
+  const cases: { name: string; link: string; args: (folder: string) => string[] }[] = [
+    { name: 'ca init, ca.crt dangling', link: 'fresh/ca.crt', args: (f) => ['ca', 'init', '--dir', join(f, 'fresh')] },
+    { name: 'ca init, ca.key dangling', link: 'fresh/ca.key', args: (f) => ['ca', 'init', '--dir', join(f, 'fresh')] },
+    { name: 'issue client --p12, the .crt dangling', link: 'carol.crt', args: (f) => ['issue', 'client', 'carol', '--dir', f, '--p12', '--p12-pass', 'env:P12_PASS'] },
+    { name: 'issue server, the .key dangling', link: 'web.key', args: (f) => ['issue', 'server', 'web', '--dir', f] },
+    { name: 'csr, the .csr dangling', link: 'dave.csr', args: (f) => ['csr', 'dave', '--dir', f] },
+  ];
+  const problems: string[] = [];
+  for (const { name, link, args } of cases) {
+    const folder = freshCopy('all');
+    mkdirSync(join(folder, link, '..'), { recursive: true });
+    symlinkSync(join(folder, 'nowhere'), join(folder, link));
+    const listing = () => readdirSync(folder, { recursive: true }).map(String).sort();
+    const before = listing();
+    const result = await runInProcess(args(folder), { env });
+    if (result.code !== 2) problems.push(`${name}: exit ${result.code}: ${result.stderr.slice(0, 300)}`);
+    if (!/MTLS_(FILE|CA)_EXISTS/.test(result.stderr)) problems.push(`${name}: not refused as an existing file: ${result.stderr.slice(0, 300)}`);
+    const after = listing();
+    if (after.join('\n') !== before.join('\n')) problems.push(`${name}: left behind ${after.filter((f) => !before.includes(f)).join(', ')}`);
+    if (!lstatSync(join(folder, link)).isSymbolicLink()) problems.push(`${name}: the link was replaced`);
   }
   assert.deepEqual(problems, []);
 });

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { fetch } from 'undici';
 import { createMtlsAgent, type MtlsError } from '../../src/index.js';
 import { startNginx } from '../helpers/peers.js';
+import { ProjectedVolume } from '../helpers/projected-volume.js';
 import { tempDir } from '../helpers/tmp.js';
 import { CLIENT_EXT, issue, makeRequestPki } from '../net/request-pki.js';
 
@@ -57,6 +58,26 @@ test('with watch, replaced certificate files change the identity the server sees
   writeFileSync(cert, '-----BEGIN CERTIFICATE-----\nnot base64\n');
   const [brokenError] = (await broken) as [MtlsError];
   assert.match(brokenError.code, /^MTLS_/);
+  assert.match(await seen(), /CN=rotated client/);
+  await agent.close();
+});
+
+test('with watch, a Kubernetes-style `..data` swap of certificate and key changes the identity on the same agent', async () => {
+  const volume = new ProjectedVolume(join(tempDir('mtls-rotation-projected-'), 'secret'), { 'tls.crt': pki.goodClient.cert, 'tls.key': pki.goodClient.key, 'ca.crt': pki.rootCa });
+  const events = new EventEmitter();
+  const agent = createMtlsAgent({
+    cert: volume.path('tls.crt'),
+    key: volume.path('tls.key'),
+    ca: volume.path('ca.crt'),
+    watch: { intervalMs: 50 },
+    onReload: (event) => events.emit('reload', event),
+    onReloadError: (error) => events.emit('reload-error', error),
+  });
+  const seen = async () => (await fetch(nginx.url, { dispatcher: agent })).text();
+  assert.match(await seen(), /CN=good client/);
+  const reloaded = once(events, 'reload');
+  volume.swap({ 'tls.crt': next.cert, 'tls.key': next.key, 'ca.crt': pki.rootCa });
+  await reloaded;
   assert.match(await seen(), /CN=rotated client/);
   await agent.close();
 });

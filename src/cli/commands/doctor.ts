@@ -128,7 +128,8 @@ async function output(report: DoctorReport, flags: DoctorFlags, ctx: Context): P
     if (ctx.json) ctx.io.stderr.write(annotations);
     else ctx.io.stdout.write(annotations);
   }
-  if (flags.junit) await writeOutputFile(resolvePath(ctx.io.cwd, flags.junit), renderJunit(report));
+  // A report holds no secret (nothing mtls prints does): 0644 when new, an existing file keeps its mode.
+  if (flags.junit) await writeOutputFile(resolvePath(ctx.io.cwd, flags.junit), renderJunit(report), { mode: 0o644 });
 }
 
 export default doctor;

@@ -115,7 +115,8 @@ const request: CommandAction<RequestFlags> = async (args, flags, ctx) => {
 async function output(result: RequestResult, flags: RequestFlags, ctx: Context): Promise<void> {
   const printBody = result.response !== null && result.diagnosis === null;
   // curl overwrites an -o file; a folder or an unwritable place is MTLS_WRITE_FAILED (exit 2).
-  if (flags.output && printBody && result.response) await writeOutputFile(resolvePath(ctx.io.cwd, flags.output), result.response.body);
+  // A response may carry secrets (tokens, keys): a new file is 0600, an existing one keeps its mode.
+  if (flags.output && printBody && result.response) await writeOutputFile(resolvePath(ctx.io.cwd, flags.output), result.response.body, { mode: 0o600 });
   if (flags.verbose) ctx.io.stderr.write(renderVerbose(result, ctx.err));
   if (ctx.json) {
     ctx.print(

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { MtlsError } from '../errors.js';
-import { exists } from '../fs/write.js';
+import { exists, isTaken } from '../fs/write.js';
 import { toPem } from '../load/pem.js';
 import type { Secret } from '../load/types.js';
 import { buildCertificate, subjectName, type SubjectFields } from './certificate.js';
@@ -31,7 +31,7 @@ export async function assertCaAbsent(dir: string, which: 'root' | 'intermediate'
   const paths = caPaths(dir);
   const files = which === 'root' ? [paths.rootCert, paths.rootKey] : [paths.intermediateCert, paths.intermediateKey];
   const found: string[] = [];
-  for (const file of files) if (await exists(file)) found.push(file);
+  for (const file of files) if (await isTaken(file)) found.push(file);
   if (found.length > 0) {
     const what = which === 'root' ? 'A CA' : 'An intermediate CA';
     throw new MtlsError('MTLS_CA_EXISTS', `${what} already exists in ${dir} (${found.join(', ')}); it was left untouched.`, {

@@ -1,5 +1,5 @@
 import { MtlsError } from '../errors.js';
-import { assertWritable, commitFile, discardStaged, exists, stageFile, type StagedFile } from '../fs/write.js';
+import { isTaken, writeFilesAtomic, type WriteHooks } from '../fs/write.js';
 
 export type OutputKind = 'certificate' | 'private key' | 'certificate request' | 'PKCS#12' | 'previous certificate' | 'previous private key';
 
@@ -20,13 +20,14 @@ const SECRET_KINDS: OutputKind[] = ['private key', 'PKCS#12', 'previous private 
 
 /**
  * Writes a set of files that belong together (a certificate and its key). Every target is checked
- * first, so a refusal leaves nothing half-written: never a new key next to an old certificate.
- * Keys and PKCS#12 files are 0600, the rest 0644; each write is atomic.
+ * first, so a refusal leaves nothing half-written: never a new key next to an old certificate, and
+ * a target that appears meanwhile makes the run take back what it already put in place.
+ * Keys and PKCS#12 files are 0600, the rest 0644; each write is atomic. `hooks` is for tests.
  */
-export async function writeOutputs(files: PlannedFile[], force: boolean): Promise<WrittenFile[]> {
+export async function writeOutputs(files: PlannedFile[], force: boolean, hooks: WriteHooks = {}): Promise<WrittenFile[]> {
   if (!force) {
     const taken: string[] = [];
-    for (const file of files) if (await exists(file.path)) taken.push(file.path);
+    for (const file of files) if (await isTaken(file.path)) taken.push(file.path);
     if (taken.length > 0) {
       throw new MtlsError('MTLS_FILE_EXISTS', `${taken.join(', ')} already exist${taken.length === 1 ? 's' : ''}; nothing was written.`, {
         details: { paths: taken },
@@ -34,20 +35,7 @@ export async function writeOutputs(files: PlannedFile[], force: boolean): Promis
       });
     }
   }
-  for (const file of files) await assertWritable(file.path, force);
-  // Stage every file before putting any in place: a full disk or a bad path leaves nothing behind.
-  const staged: StagedFile[] = [];
-  const written: WrittenFile[] = [];
-  try {
-    for (const file of files) {
-      const mode = SECRET_KINDS.includes(file.kind) ? 0o600 : 0o644;
-      staged.push(await stageFile(file.path, file.data, mode));
-      written.push({ path: file.path, kind: file.kind, mode: `0${mode.toString(8)}` });
-    }
-  } catch (error) {
-    await discardStaged(staged);
-    throw error;
-  }
-  for (const file of staged) await commitFile(file, force);
-  return written;
+  const planned = files.map((file) => ({ ...file, mode: SECRET_KINDS.includes(file.kind) ? 0o600 : 0o644 }));
+  await writeFilesAtomic(planned, force, hooks);
+  return planned.map((file) => ({ path: file.path, kind: file.kind, mode: `0${file.mode.toString(8)}` }));
 }

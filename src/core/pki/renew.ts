@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { MtlsError } from '../errors.js';
-import { exists } from '../fs/write.js';
+import { exists, isTaken } from '../fs/write.js';
 import type { ParsedCertificate } from '../certificate/parse.js';
 import { loadCredential } from '../load/index.js';
 import type { Secret } from '../load/types.js';
@@ -112,6 +112,6 @@ async function freeArchiveStem(certPath: string, date: string, alsoKeys: string[
   const base = join(dirname(certPath), `${stem(certPath)}.${date}`);
   for (let n = 1; ; n++) {
     const candidate = n === 1 ? base : `${base}-${n}`;
-    if (!(await exists(`${candidate}.crt`)) && (alsoKeys.length === 0 || !(await exists(`${candidate}.key`)))) return candidate;
+    if (!(await isTaken(`${candidate}.crt`)) && (alsoKeys.length === 0 || !(await isTaken(`${candidate}.key`)))) return candidate;
   }
 }
