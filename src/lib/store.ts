@@ -1,6 +1,6 @@
-import { unwatchFile, watchFile, type Stats } from 'node:fs';
 import { matchTarget } from '../config/file.js';
 import { MtlsError } from '../core/errors.js';
+import { watchFileChanges, type FileChangeWatch } from '../core/fs/watch.js';
 import { loadTlsMaterial, type TlsMaterial } from './material.js';
 import { DEFAULTS, effectiveCredentials, type MtlsAgentOptions, type MtlsCredentials } from './options.js';
 
@@ -15,9 +15,8 @@ interface Profile {
   credentials: MtlsCredentials;
   /** The material in use; a failed first load is not kept, so the next connection tries again. */
   current: Promise<TlsMaterial> | null;
-  /** File → its stat listener (unwatched by listener: other agents may watch the same file). */
-  watched: Map<string, (now: Stats, before: Stats) => void>;
-  settleTimer: NodeJS.Timeout | null;
+  /** The files being watched (sorted, joined) and their watch: replaced when a reload names other files. */
+  watched: { key: string; watch: FileChangeWatch } | null;
 }
 
 /**
@@ -65,9 +64,8 @@ export class CredentialStore {
   close(): void {
     this.#closed = true;
     for (const profile of this.#profiles.values()) {
-      if (profile.settleTimer) clearTimeout(profile.settleTimer);
-      for (const [file, listener] of profile.watched) unwatchFile(file, listener);
-      profile.watched.clear();
+      profile.watched?.watch.close();
+      profile.watched = null;
     }
   }
 
@@ -82,7 +80,7 @@ export class CredentialStore {
     if (!profile) {
       const target = targetKey === null ? null : (this.#targets[targetKey] ?? null);
       const credentials = effectiveCredentials(this.#defaults, target, targetKey !== null || this.#unmatchedGetDefaults);
-      profile = { name: targetKey ?? DEFAULTS, optionsPath: targetKey === null ? null : `targets["${targetKey}"]`, credentials, current: null, watched: new Map(), settleTimer: null };
+      profile = { name: targetKey ?? DEFAULTS, optionsPath: targetKey === null ? null : `targets["${targetKey}"]`, credentials, current: null, watched: null };
       this.#profiles.set(mapKey, profile);
     }
     return profile;
@@ -124,21 +122,14 @@ export class CredentialStore {
 
   #watch(profile: Profile, files: string[]): void {
     if (this.#watchIntervalMs === null || this.#closed) return;
-    for (const file of files) {
-      if (profile.watched.has(file)) continue;
-      // Polling stat follows symlinks and survives rename-into-place (how Kubernetes and
-      // cert-manager rotate secrets), which inotify watches on the old inode do not.
-      const listener = (now: Stats, before: Stats) => {
-        if (now.mtimeMs === before.mtimeMs && now.ino === before.ino && now.size === before.size && now.ctimeMs === before.ctimeMs) return;
-        if (profile.settleTimer) clearTimeout(profile.settleTimer);
-        profile.settleTimer = setTimeout(() => {
-          profile.settleTimer = null;
-          void this.#reload(profile);
-        }, SETTLE_MS);
-        profile.settleTimer.unref();
-      };
-      profile.watched.set(file, listener);
-      watchFile(file, { interval: this.#watchIntervalMs, persistent: false }, listener);
-    }
+    const key = [...files].sort().join('\n');
+    if (profile.watched?.key === key) return;
+    profile.watched?.watch.close();
+    // The shared watcher polls every intervalMs and watches the folders on the way to each file, so
+    // a file renamed into place and a Kubernetes `..data` symlink swap are both seen; it compares
+    // the resolved target and a content hash, so a touch is no rotation and a swap with the same
+    // size and mtime is one. The settle time lets a certificate and its key be read together.
+    const watch = watchFileChanges(files, () => void this.#reload(profile), { debounceMs: SETTLE_MS, pollMs: this.#watchIntervalMs });
+    profile.watched = { key, watch };
   }
 }

@@ -29,7 +29,7 @@ export function registerRequest(program: Command, runner: Runner): void {
     .option('-H, --header <header>', 'extra header "Name: value" (repeatable)', collect)
     .option('-d, --data <data>', 'request body; @FILE reads a file, @- standard input')
     .option('--data-json <body>', "JSON body with JSON content-type and accept headers (curl's --json)")
-    .option('-o, --output <file>', 'write the response body to FILE instead of stdout')
+    .option('-o, --output <file>', 'write the response body to FILE instead of stdout (a new file is 0600; an existing one keeps its mode)')
     .option('-i, --include', 'print the status line and response headers before the body')
     .option('-v, --verbose', 'timings, TLS version, cipher, the server chain and what it asked of the client, on stderr')
     .option('-k, --insecure', 'do not verify the server certificate (says so loudly; never in production)')
