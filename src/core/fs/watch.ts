@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { lstat, readFile, readlink, realpath, stat } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { join, parse, resolve, sep } from 'node:path';
 
 export interface FileChangeOptions {
   /** Quiet time after the last event before the files are compared: a certificate and its key land together. */
@@ -181,8 +181,7 @@ async function fingerprint(path: string, before: Fingerprint | undefined): Promi
  */
 async function watchPoints(path: string): Promise<WatchPoint[]> {
   const points: WatchPoint[] = [];
-  let pending = resolve(path).split(sep).filter(Boolean);
-  let at: string = sep;
+  let { root: at, parts: pending } = components(resolve(path));
   let hops = 0;
   while (pending.length > 0) {
     const name = pending.shift() as string;
@@ -196,11 +195,18 @@ async function watchPoints(path: string): Promise<WatchPoint[]> {
       if (pending.length > 0) points.push({ folder: at, name });
       const target = ++hops <= MAX_LINK_HOPS ? await readlink(next).catch(() => null) : null;
       if (target === null) break;
-      pending = [...resolve(at, target).split(sep).filter(Boolean), ...pending];
-      at = sep;
+      const resolved = components(resolve(at, target));
+      at = resolved.root;
+      pending = [...resolved.parts, ...pending];
       continue;
     }
     at = next;
   }
   return points;
+}
+
+/** An absolute path as its root (`/`, `C:\\`) and its names. */
+function components(absolute: string): { root: string; parts: string[] } {
+  const root = parse(absolute).root;
+  return { root, parts: absolute.slice(root.length).split(sep).filter(Boolean) };
 }
