@@ -1,12 +1,15 @@
 import type { DoctorCheck } from '../core/doctor/types.js';
 import type { DoctorReport } from '../core/doctor/report.js';
+import { escapeControlsDeep } from '../core/text/control-chars.js';
 
 /**
  * JUnit XML for CI systems that show test reports (GitLab, Jenkins, Azure): one testsuite per
  * target, one testcase per check; a failed check is a <failure>, a skipped one <skipped>, and a
  * warning passes with its text in <system-out>.
  */
-export function renderJunit(report: DoctorReport): string {
+export function renderJunit(given: DoctorReport): string {
+  // Shown in CI pages and, often enough, with cat: escaped like every other renderer's values.
+  const report = escapeControlsDeep(given);
   const suites = new Map<string, DoctorCheck[]>();
   for (const check of report.checks) {
     const name = check.target ?? 'local setup';
