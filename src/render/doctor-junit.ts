@@ -1,15 +1,12 @@
 import type { DoctorCheck } from '../core/doctor/types.js';
 import type { DoctorReport } from '../core/doctor/report.js';
-import { escapeControlsDeep } from '../core/text/control-chars.js';
 
 /**
  * JUnit XML for CI systems that show test reports (GitLab, Jenkins, Azure): one testsuite per
  * target, one testcase per check; a failed check is a <failure>, a skipped one <skipped>, and a
  * warning passes with its text in <system-out>.
  */
-export function renderJunit(given: DoctorReport): string {
-  // Shown in CI pages and, often enough, with cat: escaped like every other renderer's values.
-  const report = escapeControlsDeep(given);
+export function renderJunit(report: DoctorReport): string {
   const suites = new Map<string, DoctorCheck[]>();
   for (const check of report.checks) {
     const name = check.target ?? 'local setup';
@@ -47,6 +44,14 @@ function testcase(check: DoctorCheck, suite: string): string[] {
 }
 
 function xml(text: string): string {
-  // Control characters other than tab and newline are not allowed in XML 1.0 at all.
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  // Control characters other than tab and newline are not allowed in XML 1.0 at all. DEL, C1
+  // controls and bidi overrides are, and become character references: the same text to an XML
+  // reader, inert when the file is shown on a terminal.
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (char) => `&#x${char.charCodeAt(0).toString(16)};`);
 }

@@ -63,3 +63,12 @@ test('redactUrlsIn: every URL inside a message, and nothing that is not one', ()
   assert.equal(redactUrlsIn('fetch https://a:s3cret@h/x failed; proxy http://TOKEN@p:3128 refused'), 'fetch https://a:***@h/x failed; proxy http://***@p:3128 refused');
   assert.equal(redactUrlsIn('https://h:1: rejected "CN=x, E=ops@example.com"'), 'https://h:1: rejected "CN=x, E=ops@example.com"');
 });
+
+test('JUnit XML writes C1 and bidi characters as character references', async () => {
+  const { renderJunit } = await import('../../src/render/doctor-junit.js');
+  const { doctorReport } = await import('../../src/core/doctor/report.js');
+  const { check } = await import('../../src/core/doctor/types.js');
+  const xml = renderJunit(doctorReport([check('chain', 'Chain', 'fail', 'CN=a\u009b31m\u202e\x1b[2J', { code: 'MTLS_CHAIN_ISSUER_MISSING' })], false));
+  assert.match(xml, /CN=a&#x9b;31m&#x202e;\[2J/);
+  assert.doesNotMatch(xml, /[\u007f-\u009f\u202a-\u202e\x1b]/);
+});
