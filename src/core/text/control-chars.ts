@@ -33,7 +33,18 @@ export function escapeControls(text: string): string {
  * given, so no field (today's or one added later) reaches the terminal raw.
  */
 export function escapeControlsDeep<T>(value: T): T {
-  return deep(value, 0) as T;
+  // Nearly every result has nothing to escape: then it is returned as it is, without a copy.
+  return hasUnsafe(value, 0) ? (deep(value, 0) as T) : value;
+}
+
+function hasUnsafe(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return UNSAFE_ONE.test(value);
+  if (value === null || typeof value !== 'object' || depth > 64) return false;
+  if (Array.isArray(value)) return value.some((item) => hasUnsafe(item, depth + 1));
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  for (const key in value) if (hasUnsafe((value as Record<string, unknown>)[key], depth + 1)) return true;
+  return false;
 }
 
 function deep(value: unknown, depth: number): unknown {
