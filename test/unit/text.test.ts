@@ -72,3 +72,10 @@ test('JUnit XML writes C1 and bidi characters as character references', async ()
   assert.match(xml, /CN=a&#x9b;31m&#x202e;\[2J/);
   assert.doesNotMatch(xml, /[\u007f-\u009f\u202a-\u202e\x1b]/);
 });
+
+test('serve --json lines escape C1 and bidi characters as the JSON writer does', async () => {
+  const { serveEventJsonLine } = await import('../../src/render/serve.js');
+  const line = serveEventJsonLine({ event: 'handshake-failed', at: '2026-01-01T00:00:00.000Z', remoteAddress: '127.0.0.1', reason: 'CN=a\u009b31m\u202e', code: 'MTLS_SERVE_HANDSHAKE_FAILED' } as never);
+  assert.doesNotMatch(line, /[\u007f-\u009f\u202a-\u202e]/);
+  assert.equal(JSON.parse(line).reason, 'CN=a\u009b31m\u202e');
+});
