@@ -4,6 +4,8 @@ import type { RunState } from './action.js';
 import { buildProgram } from './program.js';
 import { shieldInlinePem } from './inline-pem.js';
 import { MtlsError } from '../core/errors.js';
+import { escapeControls } from '../core/text/control-chars.js';
+import { redactUrlsIn } from '../core/text/redact-url.js';
 import { colorEnabled, loadStyler } from '../render/styler.js';
 import { renderDiagnosis } from '../render/diagnosis.js';
 import { toJsonDocument } from '../render/json.js';
@@ -45,7 +47,8 @@ async function handleError(error: unknown, io: Io, state: RunState, argv: string
     if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
     return error.exitCode;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  // A bug's message may quote anything it was handed: a certificate's text, a URL with a password.
+  const message = escapeControls(redactUrlsIn(error instanceof Error ? error.message : String(error)));
   if (state.json) {
     io.stdout.write(toJsonDocument('error', { ok: false, error: { code: 'MTLS_INTERNAL', title: 'Internal error', summary: message } }));
   }

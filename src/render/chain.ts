@@ -1,9 +1,11 @@
 import type { ChalkInstance } from 'chalk';
 import type { ChainLink, ChainVerification } from '../core/chain/types.js';
 import type { BuiltLink, ChainBuild } from '../core/chain/build.js';
+import { escapeControlsDeep } from '../core/text/control-chars.js';
 
 /** The verdict first, then the path drawn leaf → root with the failing links marked. */
-export function renderChainVerification(result: ChainVerification, style: ChalkInstance): string {
+export function renderChainVerification(given: ChainVerification, style: ChalkInstance): string {
+  const result = escapeControlsDeep(given);
   const lines: string[] = [];
   lines.push(result.valid ? `${style.green.bold('✔ valid')}  ${result.verdict}` : `${style.red.bold('✘ invalid')}  ${result.verdict}`);
   lines.push('');
@@ -22,8 +24,8 @@ export function renderChainVerification(result: ChainVerification, style: ChalkI
   return lines.join('\n');
 }
 
-export function drawPath(path: (ChainLink | BuiltLink)[], style: ChalkInstance, faults = new Map<number, string[]>()): string[] {
-  return path.map((link, i) => {
+export function drawPath(given: (ChainLink | BuiltLink)[], style: ChalkInstance, faults = new Map<number, string[]>()): string[] {
+  return escapeControlsDeep(given).map((link, i) => {
     const indent = i === 0 ? '' : `${'  '.repeat(i - 1)}└─ `;
     const rules = faults.get(i);
     const mark = rules ? style.red(` ✘ ${rules.join(', ')}`) : '';
@@ -33,7 +35,8 @@ export function drawPath(path: (ChainLink | BuiltLink)[], style: ChalkInstance, 
 }
 
 /** `chain build`: the chain drawn and what was missing, extra or duplicated (for stderr). */
-export function renderChainBuild(result: ChainBuild, style: ChalkInstance): string {
+export function renderChainBuild(given: ChainBuild, style: ChalkInstance): string {
+  const result = escapeControlsDeep(given);
   const lines = [result.complete ? `${style.green.bold('✔ complete')}  ${result.summary}` : `${style.red.bold('✘ incomplete')}  ${result.summary}`, ''];
   lines.push(...drawPath(result.path, style));
   if (result.missing) lines.push(`  ${'  '.repeat(Math.max(0, result.path.length - 1))}└─ ${style.red(`? '${result.missing.issuer}' (not found${result.missing.fetchUrls.length > 0 ? `; AIA: ${result.missing.fetchUrls.join(', ')}` : ''})`)}`);

@@ -3,6 +3,7 @@ import type { DemoReport, DemoStep, DemoStepId } from '../cli/demo/script.js';
 import type { ClientIdentity } from '../tls/serve/client-identity.js';
 import { renderDiagnosis } from './diagnosis.js';
 import { renderServeEvent } from './serve.js';
+import { escapeControlsDeep } from '../core/text/control-chars.js';
 
 const NARRATIVE: Record<DemoStepId, { title: string; expectation: string }> = {
   good: { title: 'A good client certificate: alice, issued by the CA the server trusts.', expectation: 'HTTP 200, and the server echoes who it saw' },
@@ -61,7 +62,8 @@ function renderStep(step: DemoStep, index: number, url: string, style: ChalkInst
 }
 
 /** The demo as a story, for stdout: what was set up, each step from both ends, and how to do it by hand. */
-export function renderDemo(report: DemoReport, style: ChalkInstance): string {
+export function renderDemo(given: DemoReport, style: ChalkInstance): string {
+  const report = escapeControlsDeep(given);
   const url = report.url ?? 'https://127.0.0.1:PORT/';
   const out: string[] = [
     style.bold('mtls demo: a throwaway PKI, an mTLS server and four requests, all on this machine.'),

@@ -1,8 +1,11 @@
 import type { ChalkInstance } from 'chalk';
 import type { Diagnosis } from '../diagnoses/types.js';
+import { escapeControlsDeep } from '../core/text/control-chars.js';
 
 /** Human form of a diagnosis: code and title, the case, ranked causes, fixes. */
-export function renderDiagnosis(diagnosis: Diagnosis, style: ChalkInstance, label = 'error'): string {
+export function renderDiagnosis(given: Diagnosis, style: ChalkInstance, label = 'error'): string {
+  // Summaries and causes quote certificates and servers ("rejected your client certificate "CN=…"").
+  const diagnosis = escapeControlsDeep(given);
   const head = label === 'error' ? style.red.bold(label) : style.yellow.bold(label);
   const lines = [`${head} ${style.bold(diagnosis.code)}: ${diagnosis.title}`, `  ${diagnosis.summary}`];
   const ranked = diagnosis.causes.filter((c) => c.likelihood !== 'low');

@@ -1,11 +1,14 @@
 import type { DoctorCheck } from '../core/doctor/types.js';
+import { escapeControlsDeep } from '../core/text/control-chars.js';
 
 /**
  * GitHub Actions workflow commands (`::error file=…,title=…::message`), one per failing or
  * warning check, so the findings show as annotations on the run and, with a file, on that file.
  * Data and properties are escaped as the runner expects (%, CR, LF; also : and , in properties).
  */
-export function renderGithubAnnotations(checks: DoctorCheck[]): string {
+export function renderGithubAnnotations(given: DoctorCheck[]): string {
+  // A CI log is a terminal too (GitHub's viewer acts on escape sequences).
+  const checks = escapeControlsDeep(given);
   const lines: string[] = [];
   for (const check of checks) {
     if (check.status !== 'fail' && check.status !== 'warn') continue;

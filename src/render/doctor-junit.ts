@@ -44,6 +44,14 @@ function testcase(check: DoctorCheck, suite: string): string[] {
 }
 
 function xml(text: string): string {
-  // Control characters other than tab and newline are not allowed in XML 1.0 at all.
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  // Control characters other than tab and newline are not allowed in XML 1.0 at all. DEL, C1
+  // controls and bidi overrides are, and become character references: the same text to an XML
+  // reader, inert when the file is shown on a terminal.
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (char) => `&#x${char.charCodeAt(0).toString(16)};`);
 }

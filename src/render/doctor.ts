@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { CheckStatus, DoctorCheck } from '../core/doctor/types.js';
 import type { DoctorReport } from '../core/doctor/report.js';
+import { escapeControlsDeep } from '../core/text/control-chars.js';
 
 const LABELS: Record<CheckStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' };
 
@@ -17,7 +18,8 @@ function label(status: CheckStatus, style: ChalkInstance): string {
  * its fix below it, then one summary line naming what to fix first. No timings and no relative
  * dates, so a CI log reads the same on every run.
  */
-export function renderDoctorReport(report: DoctorReport, style: ChalkInstance): string {
+export function renderDoctorReport(given: DoctorReport, style: ChalkInstance): string {
+  const report = escapeControlsDeep(given);
   const lines: string[] = [];
   let current: string | undefined | null = null;
   for (const check of report.checks) {
@@ -39,7 +41,8 @@ function checkLines(check: DoctorCheck, style: ChalkInstance): string[] {
   return lines;
 }
 
-export function summaryLine(report: DoctorReport, style: ChalkInstance): string {
+export function summaryLine(given: DoctorReport, style: ChalkInstance): string {
+  const report = escapeControlsDeep(given);
   const { counts } = report;
   const parts = [
     `${counts.fail} failed`,

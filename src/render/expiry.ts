@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { ExpiryReport } from '../core/expiry/scan.js';
 import type { ExpiryRow, ExpiryStatus } from '../core/expiry/rows.js';
 import { relativeTime } from '../core/time/relative.js';
+import { escapeControlsDeep } from '../core/text/control-chars.js';
 
 const BAR_WIDTH = 12;
 
@@ -10,7 +11,8 @@ const BAR_WIDTH = 12;
  * notAfter with the part already used filled in, so a 90-day and a 10-year certificate can be
  * compared at a glance.
  */
-export function renderExpiry(report: ExpiryReport, style: ChalkInstance, now: Date): string {
+export function renderExpiry(given: ExpiryReport, style: ChalkInstance, now: Date): string {
+  const report = escapeControlsDeep(given);
   const lines: string[] = [];
   if (report.rows.length > 0) {
     const header = ['STATUS  ', 'EXPIRES   ', 'IN               ', 'LIFETIME    ', ' ROLE         ', 'NAME'];

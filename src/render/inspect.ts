@@ -4,11 +4,14 @@ import { EXPIRY_WARNING_DAYS } from '../core/inspect/report.js';
 import { relativeTime } from '../core/time/relative.js';
 import { keyLabel } from '../core/key/describe.js';
 import type { Diagnosis } from '../diagnoses/types.js';
+import { escapeControlsDeep } from '../core/text/control-chars.js';
 
 const LABEL_WIDTH = 15;
 
 /** Human form of one inspected input: a header, the chain drawn, each object, then findings. */
-export function renderSourceReport(report: SourceReport, style: ChalkInstance, now: Date): string {
+export function renderSourceReport(given: SourceReport, style: ChalkInstance, now: Date): string {
+  // Subjects, SANs, URLs and file names come from the input: escaped once, here.
+  const report = escapeControlsDeep(given);
   const lines: string[] = [];
   lines.push(style.bold(`${report.source}`) + style.dim(`  (${report.format}, ${summaryOf(report)})`));
   if (report.pkcs12) {
@@ -118,7 +121,8 @@ function algorithmText(algorithm: { name: string; iterations?: number }): string
 }
 
 /** Findings in inspect are notes, not failures: one line each, with the first fix. */
-export function renderFinding(finding: Diagnosis, style: ChalkInstance): string {
+export function renderFinding(given: Diagnosis, style: ChalkInstance): string {
+  const finding = escapeControlsDeep(given);
   const fix = finding.fixes[0] ? `\n    ${style.cyan('→')} ${finding.fixes[0].replace(/`([^`]+)`/g, (_m, c: string) => style.bold(c))}` : '';
   return `  ${style.yellow('!')} ${finding.summary} ${style.dim(`[${finding.code}]`)}${fix}`;
 }

@@ -1,9 +1,11 @@
 import type { ChalkInstance } from 'chalk';
 import type { MatchResult } from '../core/match.js';
 import { keyLabel } from '../core/key/describe.js';
+import { escapeControlsDeep } from '../core/text/control-chars.js';
 
 /** The answer, then both public keys side by side (SPKI SHA-256), then where the key really belongs. */
-export function renderMatch(result: MatchResult, style: ChalkInstance): string {
+export function renderMatch(given: MatchResult, style: ChalkInstance): string {
+  const result = escapeControlsDeep(given);
   const head = result.matches ? style.green.bold('✔ match') : style.red.bold('✘ no match');
   const lines = [`${head}  ${result.verdict}`, ''];
   lines.push(`  certificate  ${style.bold(result.certificate.name)} ${style.dim(`(${result.certificate.from})`)}`);

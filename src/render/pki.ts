@@ -1,6 +1,7 @@
 import { relative, isAbsolute } from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import type { PkiResult } from '../core/pki/result.js';
+import { escapeControlsDeep } from '../core/text/control-chars.js';
 
 /** A path as the user would type it: relative to the working directory when it lies inside it. */
 export function displayPath(path: string, cwd: string): string {
@@ -9,7 +10,8 @@ export function displayPath(path: string, cwd: string): string {
 }
 
 /** The result, for stdout: one line per file written, with what it is. */
-export function renderWrittenFiles(result: PkiResult, cwd: string, style: ChalkInstance): string {
+export function renderWrittenFiles(given: PkiResult, cwd: string, style: ChalkInstance): string {
+  const result = escapeControlsDeep(given);
   const paths = result.files.map((f) => displayPath(f.path, cwd));
   const width = Math.max(...paths.map((p) => p.length));
   return result.files
@@ -18,7 +20,10 @@ export function renderWrittenFiles(result: PkiResult, cwd: string, style: ChalkI
 }
 
 /** What was issued and what to do next, for stderr. */
-export function renderIssuedAndNext(result: PkiResult, next: string[], style: ChalkInstance): string {
+export function renderIssuedAndNext(given: PkiResult, givenNext: string[], style: ChalkInstance): string {
+  // `mtls sign CSR` copies the subject and names of a CSR read from a file.
+  const result = escapeControlsDeep(given);
+  const next = escapeControlsDeep(givenNext);
   const lines: string[] = [];
   const issued = result.certificate;
   if (issued) {

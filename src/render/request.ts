@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { ChalkInstance } from 'chalk';
 import type { RequestResult } from '../tls/request.js';
+import { escapeControls, escapeControlsDeep } from '../core/text/control-chars.js';
 
 function ms(value: number | null): string {
   return value === null ? '—' : `${value.toFixed(1)} ms`;
@@ -12,7 +13,9 @@ function yesNo(value: boolean | null, unknown: string): string {
 }
 
 /** `-v`: what happened on the wire, for a person, on stderr. */
-export function renderVerbose(result: RequestResult, style: ChalkInstance): string {
+export function renderVerbose(given: RequestResult, style: ChalkInstance): string {
+  // The response (and its body Buffer) is only counted here; everything else is escaped.
+  const result = { ...escapeControlsDeep({ ...given, response: null }), response: given.response };
   const { tls, timings } = result;
   const lines: string[] = [];
   const line = (label: string, value: string) => lines.push(`${style.dim('*')} ${label.padEnd(22)} ${value}`);
@@ -49,7 +52,8 @@ export function renderVerbose(result: RequestResult, style: ChalkInstance): stri
 export function renderResponseHead(response: NonNullable<RequestResult['response']>): string {
   const lines = [`HTTP/1.1 ${response.status}`];
   for (const [name, value] of Object.entries(response.headers)) {
-    for (const one of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${one}`);
+    // Header values are text the server chose (obs-text arrives as latin-1: 0x9b is a C1 CSI).
+    for (const one of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${escapeControls(String(one))}`);
   }
   return `${lines.join('\r\n')}\r\n\r\n`;
 }

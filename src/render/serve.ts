@@ -1,14 +1,15 @@
 import type { ChalkInstance } from 'chalk';
 import type { ServeEvent } from '../tls/serve/index.js';
 import type { ClientIdentity } from '../tls/serve/client-identity.js';
-import { SCHEMA_VERSION } from './json.js';
+import { SCHEMA_VERSION, escapeBeyondJson } from './json.js';
+import { escapeControlsDeep } from '../core/text/control-chars.js';
 
 /**
  * `mtls serve --json`: one JSON object per line per event (JSON Lines), so a script can follow a
  * running server; the single-document rule of --json cannot hold for a command that never ends.
  */
 export function serveEventJsonLine(event: ServeEvent): string {
-  return `${JSON.stringify({ schemaVersion: SCHEMA_VERSION, kind: 'serve-event', ...event })}\n`;
+  return `${escapeBeyondJson(JSON.stringify({ schemaVersion: SCHEMA_VERSION, kind: 'serve-event', ...event }))}\n`;
 }
 
 function time(at: string): string {
@@ -16,14 +17,17 @@ function time(at: string): string {
 }
 
 /** "CN=alice (spiffe://…)" or "no certificate". */
-export function clientLabel(client: ClientIdentity): string {
+export function clientLabel(given: ClientIdentity): string {
+  const client = escapeControlsDeep(given);
   if (!client.certificate) return 'no certificate';
   const spiffe = client.certificate.spiffeId ? ` (${client.certificate.spiffeId})` : '';
   return `"${client.certificate.subject}"${spiffe}`;
 }
 
 /** The human log line(s) for one event, for stderr. */
-export function renderServeEvent(event: ServeEvent, style: ChalkInstance): string {
+export function renderServeEvent(given: ServeEvent, style: ChalkInstance): string {
+  // A client chooses its certificate's subject and names: a hostile one must not reach the log raw.
+  const event = escapeControlsDeep(given);
   const stamp = style.dim(time(event.at));
   switch (event.event) {
     case 'listening': {

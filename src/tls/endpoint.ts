@@ -3,11 +3,12 @@ import { isIP } from 'node:net';
 import type { KeyObject } from 'node:crypto';
 import { MtlsError } from '../core/errors.js';
 import { toPem } from '../core/load/pem.js';
+import { redactUrl } from '../core/text/redact-url.js';
 
 export interface Endpoint {
   host: string;
   port: number;
-  /** As the user wrote it, for messages. */
+  /** As the user wrote it, for messages, less any credentials (`https://***@host`). */
   label: string;
 }
 
@@ -19,7 +20,7 @@ export function parseEndpoint(value: string): Endpoint | null {
   if (/^https:\/\//i.test(value)) {
     try {
       const url = new URL(value);
-      return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 443), label: value };
+      return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 443), label: redactUrl(value) };
     } catch {
       return null;
     }

@@ -3,6 +3,7 @@ import { parseCertificateLazily } from '../core/certificate/parse-lazy.js';
 import { diagnose } from '../core/errors.js';
 import type { Identity } from '../core/load/identity.js';
 import { toPem } from '../core/load/pem.js';
+import { redactUrl } from '../core/text/redact-url.js';
 import { hostPort } from './address.js';
 import { identityPem } from './identity-pem.js';
 import type { Diagnosis } from '../diagnoses/types.js';
@@ -198,7 +199,7 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
   const requested = probe?.certificateRequested ?? (record.alert?.name === 'certificate_required' ? true : null);
   return {
     ok: diagnosis === null,
-    url: redactedUrl(url),
+    url: redactUrl(url),
     timings: { dnsMs: record.dnsDoneMs, tcpMs: record.tcpDoneMs, tlsMs: record.tlsDoneMs, firstByteMs, totalMs },
     tls: {
       address: record.address,
@@ -250,14 +251,4 @@ function basicAuthFromUrl(url: URL, headers: [string, string][]): [string, strin
   if (headers.some(([name]) => name.toLowerCase() === 'authorization')) return [];
   const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
   return [['authorization', `Basic ${Buffer.from(credentials).toString('base64')}`]];
-}
-
-/** The URL as it may be shown: a password in it is replaced, never printed. */
-export function redactedUrl(url: URL): string {
-  if (!url.password && !url.username) return url.href;
-  const copy = new URL(url.href);
-  // With a password, the user name is only a name; alone, it is often a token (https://TOKEN@host).
-  if (url.password) copy.password = '***';
-  else copy.username = '***';
-  return copy.href;
 }

@@ -11,7 +11,7 @@ import { skipped, type DoctorCheck, type Role } from '../../core/doctor/types.js
 import { writeOutputFile } from '../../core/fs/write.js';
 import { parseThreshold } from '../../core/time/duration.js';
 import { checkTarget } from '../../tls/doctor/index.js';
-import { redactedUrl } from '../../tls/request.js';
+import { redactUrl } from '../../core/text/redact-url.js';
 import { createStyler } from '../../render/color.js';
 import { renderDoctorReport } from '../../render/doctor.js';
 import { renderGithubAnnotations } from '../../render/doctor-github.js';
@@ -47,8 +47,8 @@ function targetUrl(key: string, configPath: string): URL {
   try {
     return new URL(key.startsWith('https://') ? key : `https://${key}`);
   } catch {
-    throw new MtlsError('MTLS_CONFIG_INVALID', `Config file ${configPath}: the target "${key}" is not a host name or https:// URL.`, {
-      details: { path: configPath, at: `targets["${key}"]` },
+    throw new MtlsError('MTLS_CONFIG_INVALID', `Config file ${configPath}: the target "${redactUrl(key)}" is not a host name or https:// URL.`, {
+      details: { path: configPath, at: `targets["${redactUrl(key)}"]` },
       fixes: ['Name each target by its host (`"api.internal:8443"`), a wildcard (`"*.internal"`) or a full URL (`"https://api.internal:8443/"`).'],
     });
   }
@@ -57,7 +57,7 @@ function targetUrl(key: string, configPath: string): URL {
 async function targetsOf(urlArg: string | undefined, flags: DoctorFlags, ctx: Context): Promise<Target[]> {
   if (urlArg) {
     const url = parseUrl(urlArg);
-    return [{ url, label: redactedUrl(url) }];
+    return [{ url, label: redactUrl(url) }];
   }
   const configPath = flags.config;
   if (!configPath) return [{ url: null }];
@@ -67,7 +67,7 @@ async function targetsOf(urlArg: string | undefined, flags: DoctorFlags, ctx: Co
   return keys.map((key) => {
     if (key.startsWith('*.')) return { url: null, label: key, unreachable: `The config target "${key}" is a wildcard: it names no server to connect to. Check one of its hosts with \`mtls doctor https://HOST/ --config ${flags.config}\`.` };
     const url = targetUrl(key, configPath);
-    return { url, label: url.password ? redactedUrl(url) : key };
+    return { url, label: redactUrl(key) };
   });
 }
 

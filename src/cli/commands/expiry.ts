@@ -4,6 +4,7 @@ import type { CommandAction } from '../action.js';
 import type { Context } from '../context.js';
 import { scanExpiry, type ExpiryTarget } from '../../core/expiry/scan.js';
 import { parseThreshold } from '../../core/time/duration.js';
+import { notAnEndpoint } from '../url.js';
 import { renderExpiry } from '../../render/expiry.js';
 import { toJsonDocument } from '../../render/json.js';
 
@@ -23,7 +24,14 @@ const expiry: CommandAction<ExpiryOptions> = async (args, options, ctx) => {
   // which costs milliseconds to load) is imported only when some target is not on disk.
   const missing = args.filter((value) => !existsSync(resolve(ctx.io.cwd, value)));
   const { parseEndpoint } = missing.length > 0 ? await import('../../tls/endpoint.js') : { parseEndpoint: () => null };
-  const targets: ExpiryTarget[] = args.map((value) => (missing.includes(value) && parseEndpoint(value) ? { kind: 'endpoint', value } : { kind: 'path', value }));
+  // An endpoint is named by its label: the URL less any credentials, which a TLS check never uses.
+  const targets: ExpiryTarget[] = args.map((value) => {
+    const endpoint = missing.includes(value) ? parseEndpoint(value) : null;
+    if (endpoint) return { kind: 'endpoint', value: endpoint.label };
+    const refused = missing.includes(value) ? notAnEndpoint(value, 'expiry') : null;
+    if (refused) throw refused;
+    return { kind: 'path', value };
+  });
   const now = new Date();
   const spinner = await ctx.spinner('Reading certificates…');
   try {

@@ -9,6 +9,7 @@ import type { InputFormat, LoadedSource, Secret } from '../../core/load/types.js
 import { reportSource, type SourceReport } from '../../core/inspect/report.js';
 import type { Endpoint } from '../../tls/endpoint.js';
 import { MtlsError } from '../../core/errors.js';
+import { notAnEndpoint } from '../url.js';
 import { renderSourceReport } from '../../render/inspect.js';
 import { toJsonDocument } from '../../render/json.js';
 
@@ -32,6 +33,10 @@ const inspect: CommandAction<InspectOptions> = async (args, options, ctx) => {
   for (const source of sources) {
     // The endpoint code (and node:tls, slow to load) only for what is not a file.
     const endpoint = existsSync(resolve(ctx.io.cwd, source)) ? null : (await import('../../tls/endpoint.js')).parseEndpoint(source);
+    if (!endpoint && !existsSync(resolve(ctx.io.cwd, source))) {
+      const refused = notAnEndpoint(source, 'inspect');
+      if (refused) throw refused;
+    }
     reports.push(endpoint ? await inspectEndpoint(endpoint, options, ctx, now) : await inspectInput(source, options.certType, passphrase, ctx, now));
   }
   if (ctx.json) ctx.print(toJsonDocument('inspect', { sources: reports }));

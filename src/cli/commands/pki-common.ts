@@ -12,6 +12,7 @@ import type { PkiResult } from '../../core/pki/result.js';
 import type { ValidityRequest } from '../../core/pki/validity.js';
 import { toJsonDocument } from '../../render/json.js';
 import { renderIssuedAndNext, renderWrittenFiles } from '../../render/pki.js';
+import { escapeControls } from '../../core/text/control-chars.js';
 
 export interface PkiFlags {
   dir: string;
@@ -84,7 +85,7 @@ export function subjectFlags(flags: { org?: string; ou?: string }): { organizati
  * next commands are for the person (stderr). With --json, one document lists it all.
  */
 export function reportResult(kind: string, result: PkiResult, next: string[], ctx: Context): number {
-  for (const warning of result.warnings) ctx.warn(warning);
+  for (const warning of result.warnings) ctx.warn(escapeControls(warning));
   if (ctx.json) {
     ctx.print(toJsonDocument(kind, { ok: true, files: result.files, certificate: result.certificate, warnings: result.warnings, next }));
     return 0;

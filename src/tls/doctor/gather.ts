@@ -8,7 +8,8 @@ import { connectInTurn, hostPort, type TcpFailure } from '../address.js';
 import { fetchPeerChain } from '../endpoint.js';
 import { identityPem } from '../identity-pem.js';
 import { probeServer, type ProbeResult } from '../probe/index.js';
-import { performRequest, redactedUrl, type RequestResult } from '../request.js';
+import { performRequest, type RequestResult } from '../request.js';
+import { redactUrl } from '../../core/text/redact-url.js';
 
 export type DnsEvidence = { ok: true; addresses: string[]; literal: boolean } | { ok: false; code: string };
 export type TcpEvidence = { ok: true; address: string } | { ok: false; address: string; code: string };
@@ -58,7 +59,7 @@ export async function gatherRemoteEvidence(options: GatherOptions): Promise<Remo
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || 443);
   const servername = options.servername ?? host;
-  const evidence: RemoteEvidence = { url: redactedUrl(url), host, port, servername, dns: await resolveHost(host), tcp: null, versions: null, probe: null, serverChain: null, anonymous: null, request: null };
+  const evidence: RemoteEvidence = { url: redactUrl(url), host, port, servername, dns: await resolveHost(host), tcp: null, versions: null, probe: null, serverChain: null, anonymous: null, request: null };
   if (!evidence.dns.ok) return evidence;
   evidence.tcp = await firstReachable(evidence.dns.addresses, port, timeoutMs);
   if (!evidence.tcp.ok) return evidence;
