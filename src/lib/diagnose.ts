@@ -6,7 +6,6 @@ import type { ConnectionRecord } from '../tls/connector.js';
 import { diagnoseFailure, errorEvidence, failureNeedsProbe, type FailureEvidence } from '../tls/diagnose.js';
 import { hostPort } from '../tls/address.js';
 import { probeServer, type ProbeResult } from '../tls/probe/index.js';
-import { rememberMtlsError } from './find-error.js';
 import type { TlsMaterial } from './material.js';
 import { libraryError } from './wording.js';
 
@@ -21,9 +20,7 @@ export interface ConnectionContext {
 const PASS_THROUGH = new Set(['UND_ERR_ABORTED', 'ABORT_ERR', 'UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'UND_ERR_DESTROYED', 'UND_ERR_CLOSED']);
 
 export function toMtlsError(diagnosis: Diagnosis, cause: unknown): MtlsError {
-  const error = libraryError(diagnosis, cause);
-  rememberMtlsError(error);
-  return error;
+  return libraryError(diagnosis, cause);
 }
 
 function factsOf(chain: Buffer[]): CertificateFacts[] {

@@ -1,6 +1,7 @@
 import { MtlsError } from '../core/errors.js';
 import type { DiagnosisCode } from '../diagnoses/catalog.js';
 import type { Diagnosis, RankedCause } from '../diagnoses/types.js';
+import { rememberMtlsError } from './find-error.js';
 
 /**
  * The catalog and the shared diagnosis speak to CLI users (`--cacert ca.crt`); a library user
@@ -54,12 +55,14 @@ function rewordCause(cause: RankedCause): RankedCause {
 
 /** A diagnosis (from the shared engine or the catalog) as the library's MtlsError. */
 export function libraryError(diagnosis: Diagnosis, cause: unknown): MtlsError {
-  return new LibraryMtlsError(diagnosis.code as DiagnosisCode, inLibraryWords(diagnosis.summary), {
+  const error = new LibraryMtlsError(diagnosis.code as DiagnosisCode, inLibraryWords(diagnosis.summary), {
     ...(diagnosis.details ? { details: diagnosis.details } : {}),
     causes: diagnosis.causes.map(rewordCause),
     fixes: [...new Set(diagnosis.fixes.map(inLibraryWords))],
     cause,
   });
+  rememberMtlsError(error);
+  return error;
 }
 
 /** An MtlsError from the shared loader (its fixes name CLI flags), reworded; its cause stays the loader's cause. */
