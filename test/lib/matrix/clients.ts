@@ -67,7 +67,9 @@ async function failure(name: string, run: () => Promise<unknown>): Promise<void>
   } catch (error) {
     const found = findMtlsError(error);
     const shown = `${inspect(error, { depth: 12 })} ${JSON.stringify(found?.toDiagnosis() ?? null)} ${found?.message ?? ''}`;
+    const words = found ? JSON.stringify({ message: found.message, fix: found.fix, diagnosis: found.toDiagnosis() }) : '';
     if ([input.passphrase, WRONG_PASSPHRASE, keyText].some((secret) => secret && shown.includes(secret))) report(name, 'leaked a secret');
+    else if (/--(cert|key|cacert|ca|pass|servername|insecure|connect-timeout)\b/.test(words)) report(name, `a CLI flag in a library error: ${words.slice(0, 300)}`);
     else report(name, found ? found.code : `no MtlsError: ${String((error as Error)?.message ?? error).slice(0, 200)}`);
   }
 }
