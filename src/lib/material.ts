@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
 import type { CertificateFacts } from '../core/certificate/parse.js';
 import { loadCredentials, type CredentialInput } from '../core/load/identity.js';
 import { toPem } from '../core/load/pem.js';
@@ -38,8 +38,9 @@ export async function loadTlsMaterial(credentials: MtlsCredentials, optionsPath:
   try {
     return await readTlsMaterial(credentials, optionsPath, cwd);
   } catch (error) {
-    // The loader's fixes name CLI flags; a library user sets options.
-    throw rewordError(error);
+    // The loader's fixes name CLI flags; a library user sets options. Its message names the file
+    // by its full path, which logs should not carry: the option's value as given, else its name.
+    throw rewordError(error, pathsGiven(credentials, cwd));
   }
 }
 
@@ -82,4 +83,15 @@ async function readTlsMaterial(credentials: MtlsCredentials, optionsPath: string
 /** How errors name a passphrase: the option, and where loadMtlsConfig found it when that was elsewhere. */
 function secretOrigin(value: string | MtlsSecret, field: string): string {
   return value instanceof MtlsSecret && value.origin !== field && !value.origin.endsWith(`.${field}`) ? `${field} (from ${value.origin})` : field;
+}
+
+/** Full paths of the files the credentials name → how an error may show them (a relative value as given, else the file name). */
+function pathsGiven(credentials: MtlsCredentials, cwd: string): Map<string, string> {
+  const shown = new Map<string, string>();
+  const ca = credentials.ca === undefined ? [] : Array.isArray(credentials.ca) ? credentials.ca : [credentials.ca];
+  for (const value of [credentials.cert, credentials.key, credentials.pfx, ...ca]) {
+    if (typeof value !== 'string' || value.includes('\n') || value.includes('-----BEGIN') || value.length > 4096) continue;
+    shown.set(resolve(cwd, value), isAbsolute(value) ? basename(value) : value);
+  }
+  return shown;
 }

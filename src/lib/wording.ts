@@ -65,8 +65,20 @@ export function libraryError(diagnosis: Diagnosis, cause: unknown): MtlsError {
   return error;
 }
 
-/** An MtlsError from the shared loader (its fixes name CLI flags), reworded; its cause stays the loader's cause. */
-export function rewordError(error: unknown): unknown {
+/**
+ * An MtlsError from the shared loader (its fixes name CLI flags), reworded, with the full paths in
+ * `paths` shown as given; its cause stays the loader's cause.
+ */
+export function rewordError(error: unknown, paths: Map<string, string> = new Map()): unknown {
   if (!(error instanceof MtlsError) || error instanceof LibraryMtlsError) return error;
-  return libraryError(error.toDiagnosis(), (error as { cause?: unknown }).cause);
+  const hide = (text: string) => [...paths].reduce((result, [full, shown]) => result.split(full).join(shown), text);
+  const diagnosis = error.toDiagnosis();
+  const details = diagnosis.details
+    ? Object.fromEntries(Object.entries(diagnosis.details).map(([key, value]) => [key, typeof value === 'string' ? hide(value) : Array.isArray(value) ? value.map(hide) : value]))
+    : undefined;
+  // The loader's cause (fs's ENOENT names the full path) is kept only when it names none of them.
+  const cause = (error as { cause?: unknown }).cause;
+  const causeText = cause instanceof Error ? `${cause.message} ${(cause as { path?: unknown }).path ?? ''}` : String(cause ?? '');
+  const keptCause = [...paths.keys()].some((full) => causeText.includes(full)) ? undefined : cause;
+  return libraryError({ ...diagnosis, summary: hide(diagnosis.summary), ...(details ? { details } : {}) }, keptCause);
 }

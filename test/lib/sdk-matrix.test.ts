@@ -75,7 +75,9 @@ async function cliCodes(): Promise<Record<string, string>> {
 }
 
 const runtimes: [string, string, string[]][] = [['node', process.execPath, ['--import', 'tsx']]];
+// Bun comes with `npm ci` (a dev dependency, linux x64); CI says it must be there (.ci/run).
 if (existsSync(BUN)) runtimes.push(['bun', BUN, []]);
+else test('Bun is installed for the matrix', { skip: process.env.MTLS_TEST_REQUIRE_BUN !== '1' }, () => assert.fail(`no Bun at ${BUN}`));
 const [expected, ...results] = await Promise.all([cliCodes(), ...runtimes.map(([, command, args]) => runClients(command, args))]);
 
 for (const [index, [runtime]] of runtimes.entries()) {

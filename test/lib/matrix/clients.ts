@@ -5,7 +5,7 @@
  * line per cell: { cell, outcome } where outcome is "ok", an MtlsError code, or what went wrong.
  */
 import { copyFileSync, readFileSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { inspect } from 'node:util';
 import { createOpenAI } from '@ai-sdk/openai';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -69,6 +69,7 @@ async function failure(name: string, run: () => Promise<unknown>): Promise<void>
     const shown = `${inspect(error, { depth: 12 })} ${JSON.stringify(found?.toDiagnosis() ?? null)} ${found?.message ?? ''}`;
     const words = found ? JSON.stringify({ message: found.message, fix: found.fix, diagnosis: found.toDiagnosis() }) : '';
     if ([input.passphrase, WRONG_PASSPHRASE, keyText].some((secret) => secret && shown.includes(secret))) report(name, 'leaked a secret');
+    else if ([input.workDir, dirname(input.rootCa)].some((dir) => shown.includes(dir))) report(name, `a full path in the error: ${shown.slice(0, 300)}`);
     else if (/--(cert|key|cacert|ca|pass|servername|insecure|connect-timeout)\b/.test(words)) report(name, `a CLI flag in a library error: ${words.slice(0, 300)}`);
     else report(name, found ? found.code : `no MtlsError: ${String((error as Error)?.message ?? error).slice(0, 200)}`);
   }
@@ -240,6 +241,3 @@ for (const [name, options] of Object.entries(cases)) {
   failingHttps.destroy();
   await failing.close();
 }
-
-// Every agent is closed above; exit without waiting for SDK timers (keep-alive sockets, retries).
-process.exit(0);
