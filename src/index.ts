@@ -10,6 +10,7 @@ export { createMtlsHttpsAgent, MtlsHttpsAgent } from './lib/https-agent.js';
 export { installMtls } from './lib/install.js';
 export type { MtlsInstallation, MtlsInstallOptions } from './lib/install.js';
 export { findMtlsError } from './lib/find-error.js';
+export { MtlsSecret } from './lib/secret.js';
 export { currentRuntime } from './lib/runtime/detect.js';
 export type { Runtime } from './lib/runtime/detect.js';
 export type { MtlsHttpsAgentOptions } from './lib/https-agent.js';
