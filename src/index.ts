@@ -1,11 +1,18 @@
 /**
- * mtls as a library. createMtlsAgent gives fetch (and undici, and MCP's HTTP transports) client
- * certificates per target, rotation and diagnosed failures; createMtlsHttpsAgent does the same
- * for node:https. The loader reads certificates, keys and PKCS#12 in every form the CLI accepts,
+ * mtls as a library. createMtlsAgent gives fetch (agent.fetch on Node and Bun; undici and
+ * MCP's HTTP transports on Node) client certificates per target, rotation and diagnosed
+ * failures; createMtlsHttpsAgent does the same for node:https; installMtls does it for the
+ * whole process. The loader reads certificates, keys and PKCS#12 in every form the CLI accepts,
  * so an application can take the same settings as `mtls` (MTLS_* env, config file).
  */
 export { createMtlsAgent, MtlsAgent } from './lib/agent.js';
 export { createMtlsHttpsAgent, MtlsHttpsAgent } from './lib/https-agent.js';
+export { installMtls } from './lib/install.js';
+export type { MtlsInstallation, MtlsInstallOptions } from './lib/install.js';
+export { findMtlsError } from './lib/find-error.js';
+export { MtlsSecret } from './lib/secret.js';
+export { currentRuntime } from './lib/runtime/detect.js';
+export type { Runtime } from './lib/runtime/detect.js';
 export type { MtlsHttpsAgentOptions } from './lib/https-agent.js';
 export { loadMtlsConfig } from './lib/config.js';
 export type { LoadMtlsConfigOptions } from './lib/config.js';

@@ -11,6 +11,8 @@ export interface CredentialProfile {
   passphrase?: string;
   certType?: 'PEM' | 'DER' | 'P12';
   servername?: string;
+  /** false: no client certificate for this target, even when the defaults have one. */
+  clientCertificate?: boolean;
 }
 
 export interface ConfigFile {
@@ -21,7 +23,7 @@ export interface ConfigFile {
 }
 
 export const DEFAULT_CONFIG_NAME = 'mtls.config.json';
-const PROFILE_KEYS = new Set(['cert', 'key', 'ca', 'passphrase', 'certType', 'servername']);
+const PROFILE_KEYS = new Set(['cert', 'key', 'ca', 'passphrase', 'certType', 'servername', 'clientCertificate']);
 
 /**
  * Reads `--config FILE`, else ./mtls.config.json when present, else nothing, and checks its
@@ -73,6 +75,11 @@ function profile(value: unknown, where: string, fail: (where: string, problem: s
   const result: CredentialProfile = {};
   for (const [key, raw] of Object.entries(value)) {
     if (!PROFILE_KEYS.has(key)) fail(`${where}.${key}`, `is not a known setting (use ${[...PROFILE_KEYS].join(', ')})`);
+    if (key === 'clientCertificate') {
+      if (typeof raw !== 'boolean') fail(`${where}.${key}`, 'must be true or false');
+      result.clientCertificate = raw as boolean;
+      continue;
+    }
     if (typeof raw !== 'string') fail(`${where}.${key}`, 'must be a string');
     if (key === 'certType' && !/^(pem|der|p12)$/i.test(raw as string)) fail(`${where}.certType`, 'must be PEM, DER or P12');
     result[key as keyof CredentialProfile] = (key === 'certType' ? (raw as string).toUpperCase() : raw) as never;
@@ -91,8 +98,8 @@ export async function resolveProfile(
     throw new MtlsError('MTLS_CONFIG_INVALID', `Config file ${config.path}: ${at} ${problem}.`, { details: { path: config.path, at } });
   };
   const result: CredentialProfile = {};
-  for (const [key, raw] of Object.entries(value) as [keyof CredentialProfile, string][]) {
-    result[key] = (await interpolate(raw, `${where}.${key}`, dirname(config.path), env, fail)) as never;
+  for (const [key, raw] of Object.entries(value) as [keyof CredentialProfile, string | boolean][]) {
+    result[key] = (typeof raw === 'string' ? await interpolate(raw, `${where}.${key}`, dirname(config.path), env, fail) : raw) as never;
   }
   return result;
 }

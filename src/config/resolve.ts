@@ -52,7 +52,17 @@ export async function resolveCredentials(flags: CredentialFlags, where: ResolveE
     const where = `targets["${matched.key}"]`;
     layers.push({ from: `config ${config.path} ${where}`, profile: await resolveProfile(config, matched.profile, where, env) });
   }
-  if (config) layers.push({ from: `config ${config.path} "mtls"`, profile: await resolveProfile(config, config.defaults, 'mtls', env) });
+  if (config) {
+    const defaults = await resolveProfile(config, config.defaults, 'mtls', env);
+    // A target that says clientCertificate: false takes no identity from the defaults.
+    if (matched?.profile.clientCertificate === false) {
+      delete defaults.cert;
+      delete defaults.key;
+      delete defaults.passphrase;
+      delete defaults.certType;
+    }
+    layers.push({ from: `config ${config.path} "mtls"`, profile: defaults });
+  }
 
   const pick = (flag: string | undefined, flagName: string, suffix: 'CERT' | 'KEY' | 'CA', mtlsName: string, field: 'cert' | 'key' | 'ca'): Setting | undefined => {
     if (flag !== undefined) return { value: flag, from: flagName };

@@ -1,9 +1,15 @@
-import { Agent, buildConnector, Dispatcher, fetch as undiciFetch } from 'undici';
+import { Agent, buildConnector, Dispatcher } from 'undici';
+import { MtlsError } from '../core/errors.js';
 import { openTlsConnection } from './connect.js';
 import { explainConnectionError, type ConnectionContext } from './diagnose.js';
 import { explainingHandler } from './handler.js';
 import { checkAgentOptions, type MtlsAgentOptions } from './options.js';
+import { bunFetch } from './runtime/bun-fetch.js';
+import { AGENT_FETCH, ensureBunGlobalFetch } from './runtime/bun-global.js';
+import { currentRuntime, type Runtime } from './runtime/detect.js';
+import { nodeFetch } from './runtime/node-fetch.js';
 import { CredentialStore } from './store.js';
+import { checkReadiness } from './readiness.js';
 
 /** How long a closed connection's record is kept: its error reaches the request handler after the close. */
 const RECORD_KEPT_MS = 10_000;
@@ -11,9 +17,12 @@ const RECORD_KEPT_MS = 10_000;
 type SocketInfo = { localAddress?: string; localPort?: number };
 
 /**
- * An undici dispatcher for `fetch(url, { dispatcher })`, undici's `request` and `EventSource`,
- * that presents the right client certificate to each origin and turns every TLS failure into a
- * diagnosis from the catalog (an MtlsError, as fetch's `cause`).
+ * Client certificates per target for fetch, on Node and on Bun. `agent.fetch` works on both (on
+ * Node it is the global fetch with this agent as dispatcher; on Bun, Bun's fetch with its `tls`
+ * option). On Node the agent is also an undici dispatcher for `fetch(url, { dispatcher })`,
+ * undici's `request` and `EventSource`; Bun has no dispatchers, and there `dispatch` throws
+ * MTLS_RUNTIME_NO_DISPATCHER instead of letting a request go out without the certificate.
+ * Every TLS failure becomes a diagnosis from the catalog (an MtlsError, as fetch's `cause`).
  *
  * Rotation swaps the inner undici Agent: new requests get new connections with the new
  * credentials, while requests in flight finish on the old ones, which then close.
@@ -24,28 +33,41 @@ export class MtlsAgent extends Dispatcher {
   readonly #connections = new Map<string, ConnectionContext>();
   /** The newest connection per origin: for errors that carry no socket (timeouts). */
   readonly #newestByOrigin = new Map<string, ConnectionContext>();
-  readonly #plainConnect = buildConnector({});
-  #agent: Agent;
+  #plainConnect: buildConnector.connector | null = null;
+  /** The undici Agent that holds the connections (Node only: Bun's `undici` module is a stub). */
+  #agent: Agent | null = null;
   readonly #retiring = new Set<Agent>();
+  /** The runtime this agent was made on: it decides the transport. */
+  readonly runtime: Runtime;
 
   /**
-   * undici's fetch with this agent as its dispatcher, typed as the global fetch: for SDKs that
-   * take a `fetch` option (MCP transports, LLM provider SDKs), and for TypeScript, where the
-   * global RequestInit's dispatcher type (Node's bundled undici) does not accept this one.
+   * fetch with this agent's certificates, typed as the global fetch: for SDKs that take a
+   * `fetch` option (openai, the AI SDK, MCP transports) and for your own calls. It takes the
+   * global FormData, Blob and ReadableStream bodies and Request inputs, on Node and on Bun.
    */
-  readonly fetch: typeof globalThis.fetch = ((input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) =>
-    undiciFetch(input, { ...init, dispatcher: this })) as unknown as typeof globalThis.fetch;
+  readonly fetch: typeof globalThis.fetch;
 
   constructor(options: MtlsAgentOptions = {}) {
     super();
     this.#options = checkAgentOptions(options);
     this.#store = new CredentialStore(this.#options, () => this.#rotate());
-    this.#agent = this.#newAgent();
+    this.runtime = currentRuntime();
+    this.fetch = this.runtime === 'bun' ? bunFetch(this.#options, this.#store) : nodeFetch(this);
+    if (this.runtime === 'node') this.#agent = this.#newAgent();
+    else ensureBunGlobalFetch();
   }
 
-  /** Reads and checks every configured credential now; rejects with an MtlsError naming the bad one. */
+  /** How the global fetch on Bun finds this agent's fetch when it is passed as `dispatcher`. */
+  get [AGENT_FETCH](): typeof globalThis.fetch {
+    return this.fetch;
+  }
+
+  /**
+   * Reads and checks every configured credential now; rejects with an MtlsError naming the bad
+   * one, including a client certificate that has expired or is not valid yet.
+   */
   async ready(): Promise<void> {
-    await this.#store.loadAll();
+    checkReadiness(await this.#store.loadAll());
   }
 
   /** Re-reads the credential files now, as a change under `watch` would. */
@@ -54,6 +76,7 @@ export class MtlsAgent extends Dispatcher {
   }
 
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    if (!this.#agent) throw noDispatcher(this.runtime);
     const origin = originKey(options.origin);
     return this.#agent.dispatch(options, explainingHandler(handler, (error) => this.#explain(error, origin)));
   }
@@ -62,7 +85,7 @@ export class MtlsAgent extends Dispatcher {
   override close(callback: () => void): void;
   override close(callback?: () => void): Promise<void> | void {
     this.#store.close();
-    const closing = Promise.all([this.#agent, ...this.#retiring].map((agent) => agent.close())).then(() => undefined);
+    const closing = Promise.all(this.#agents().map((agent) => agent.close())).then(() => undefined);
     if (!callback) return closing;
     void closing.then(callback);
   }
@@ -75,7 +98,7 @@ export class MtlsAgent extends Dispatcher {
     const error = typeof errorOrCallback === 'function' ? null : (errorOrCallback ?? null);
     const done = typeof errorOrCallback === 'function' ? errorOrCallback : callback;
     this.#store.close();
-    const destroying = Promise.all([this.#agent, ...this.#retiring].map((agent) => agent.destroy(error))).then(() => undefined);
+    const destroying = Promise.all(this.#agents().map((agent) => agent.destroy(error))).then(() => undefined);
     if (!done) return destroying;
     void destroying.then(done);
   }
@@ -88,7 +111,13 @@ export class MtlsAgent extends Dispatcher {
     });
   }
 
+  #agents(): Agent[] {
+    return [...(this.#agent ? [this.#agent] : []), ...this.#retiring];
+  }
+
   #rotate(): void {
+    // On Bun, agent.fetch reads the store on every call: nothing to swap.
+    if (!this.#agent) return;
     const old = this.#agent;
     this.#agent = this.#newAgent();
     this.#retiring.add(old);
@@ -98,6 +127,7 @@ export class MtlsAgent extends Dispatcher {
 
   #connect(options: buildConnector.Options, callback: buildConnector.Callback): void {
     if (options.protocol === 'http:') {
+      this.#plainConnect ??= buildConnector({});
       this.#plainConnect(options, callback);
       return;
     }
@@ -123,6 +153,10 @@ export class MtlsAgent extends Dispatcher {
     await new Promise((resolve) => setImmediate(resolve));
     return explainConnectionError(error, context).catch(() => error);
   }
+}
+
+function noDispatcher(runtime: Runtime): MtlsError {
+  return new MtlsError('MTLS_RUNTIME_NO_DISPATCHER', `${runtime === 'bun' ? 'Bun' : 'This runtime'} ignores undici dispatchers, so the agent cannot send its client certificate this way: use agent.fetch, installMtls(), or createMtlsHttpsAgent for node:https.`, { details: { runtime } });
 }
 
 function originKey(origin: string | URL | undefined): string | null {

@@ -7,6 +7,7 @@ import { diagnoseFailure, errorEvidence, failureNeedsProbe, type FailureEvidence
 import { hostPort } from '../tls/address.js';
 import { probeServer, type ProbeResult } from '../tls/probe/index.js';
 import type { TlsMaterial } from './material.js';
+import { libraryError } from './wording.js';
 
 export interface ConnectionContext {
   record: ConnectionRecord;
@@ -19,12 +20,7 @@ export interface ConnectionContext {
 const PASS_THROUGH = new Set(['UND_ERR_ABORTED', 'ABORT_ERR', 'UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'UND_ERR_DESTROYED', 'UND_ERR_CLOSED']);
 
 export function toMtlsError(diagnosis: Diagnosis, cause: unknown): MtlsError {
-  return new MtlsError(diagnosis.code as DiagnosisCode, diagnosis.summary, {
-    ...(diagnosis.details ? { details: diagnosis.details } : {}),
-    causes: diagnosis.causes,
-    fixes: diagnosis.fixes,
-    cause,
-  });
+  return libraryError(diagnosis, cause);
 }
 
 function factsOf(chain: Buffer[]): CertificateFacts[] {

@@ -1,11 +1,12 @@
 import { MtlsError } from '../core/errors.js';
 import { normalizeTargetKey } from '../config/file.js';
+import { MtlsSecret } from './secret.js';
 
 /**
  * A certificate, key, CA bundle or PKCS#12: a path, PEM text, base64 of PEM/DER/PKCS#12, or the
  * bytes themselves. Paths are re-read on rotation; contents are used as given.
  */
-export type CredentialValue = string | Uint8Array;
+export type CredentialValue = string | Uint8Array | MtlsSecret;
 
 /** The credentials for one target (or the defaults): what `mtls.config.json` holds, in code. */
 export interface MtlsCredentials {
@@ -15,8 +16,8 @@ export interface MtlsCredentials {
   key?: CredentialValue;
   /** PKCS#12 / PFX holding certificate, chain and key; instead of `cert` and `key`. */
   pfx?: CredentialValue;
-  /** Unlocks an encrypted key or PKCS#12. Never printed. */
-  passphrase?: string;
+  /** Unlocks an encrypted key or PKCS#12. Never printed. An MtlsSecret (what loadMtlsConfig gives) stays redacted in logs. */
+  passphrase?: string | MtlsSecret;
   /** CAs that the server's certificate must chain to; instead of Node's bundled roots. */
   ca?: CredentialValue | CredentialValue[];
   /** SNI and the name the server's certificate must match, when not the URL's host. */
@@ -84,7 +85,7 @@ function invalid(where: string, problem: string): never {
 }
 
 function isCredentialValue(value: unknown): value is CredentialValue {
-  return typeof value === 'string' || value instanceof Uint8Array;
+  return typeof value === 'string' || value instanceof Uint8Array || value instanceof MtlsSecret;
 }
 
 /** Checks a credentials object's shape; messages name the field, never its value. */
@@ -97,7 +98,8 @@ function checkCredentials(value: unknown, where: string, allowed: Set<string>): 
     if (field === undefined) continue;
     if ((key === 'cert' || key === 'key' || key === 'pfx') && !isCredentialValue(field)) invalid(at, 'must be a path, PEM or base64 text, or a Buffer');
     if (key === 'ca' && !(isCredentialValue(field) || (Array.isArray(field) && field.every(isCredentialValue)))) invalid(at, 'must be a path, PEM text, a Buffer, or an array of those');
-    if ((key === 'passphrase' || key === 'servername') && typeof field !== 'string') invalid(at, 'must be a string');
+    if (key === 'passphrase' && typeof field !== 'string' && !(field instanceof MtlsSecret)) invalid(at, 'must be a string');
+    if (key === 'servername' && typeof field !== 'string') invalid(at, 'must be a string');
     if (key === 'certType' && !['PEM', 'DER', 'P12'].includes(field as string)) invalid(at, 'must be PEM, DER or P12');
     if (key === 'clientCertificate' && typeof field !== 'boolean') invalid(at, 'must be true or false');
   }

@@ -51,9 +51,9 @@ export class CredentialStore {
   }
 
   /** Loads every profile now, so a bad setting fails at start-up rather than on first request. */
-  async loadAll(): Promise<void> {
+  async loadAll(): Promise<{ target: string; optionsPath: string | null; material: TlsMaterial }[]> {
     const profiles = [this.#profileNamed(null), ...Object.keys(this.#targets).map((key) => this.#profileNamed(key))];
-    await Promise.all(profiles.map((profile) => this.#load(profile)));
+    return Promise.all(profiles.map(async (profile) => ({ target: profile.name, optionsPath: profile.optionsPath, material: await this.#load(profile) })));
   }
 
   /** Re-reads every loaded profile now (what a file change does), keeping the old material on failure. */
@@ -117,7 +117,8 @@ export class CredentialStore {
   /** A rotation that could not be used: the app's hook, or a process warning (never the secret). */
   #reportRotationFailure(error: MtlsError, target: string): void {
     if (this.#options.onReloadError) this.#options.onReloadError(error, target);
-    else process.emitWarning(`${error.message} The previous credentials of ${target} stay in use.`, { type: 'MtlsWarning', code: error.code });
+    // The error's message names the file; a warning goes to logs, so it names only the target and the code.
+    else process.emitWarning(`The changed credentials of ${target === DEFAULTS ? 'the defaults' : `target "${target}"`} cannot be used (${error.code}: ${error.title}); the previous credentials stay in use. Pass onReloadError to see the diagnosis.`, { type: 'MtlsWarning', code: error.code });
   }
 
   #watch(profile: Profile, files: string[]): void {

@@ -242,6 +242,13 @@ function diagnoseClosedAfterHandshake(e: FailureEvidence, details: Record<string
   if (!sent && e.probe?.certificateRequested === true) {
     return clientCertificateRequired(e, `${where(e)} asked for a client certificate, none was sent, and it closed the connection without answering.`, details);
   }
+  // Node's https server (and others that check the certificate in application code) hangs up
+  // without an alert. When the certificate we sent is itself outside its dates or not meant for
+  // clients, that is the reason, whatever the server did not say.
+  const evidence = sent ? clientEvidence(e) : null;
+  if (evidence && (evidence.expired || evidence.notYetValid || evidence.notForClientAuth)) {
+    return clientCertificateRejected(e, 'generic', null, `(the server closed the connection after the ${e.connection.protocol} handshake without an alert)`, details);
+  }
   const causes: RankedCause[] = [
     {
       cause: sent ? 'The server rejected your client certificate after the handshake' : 'The server requires a client certificate, and none was sent',

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { get } from 'node:https';
 import { test } from 'node:test';
 import { fetch as undiciFetch, request as undiciRequest } from 'undici';
-import { createMtlsAgent, createMtlsHttpsAgent, MtlsError } from '../../src/index.js';
+import { createMtlsAgent, createMtlsHttpsAgent, findMtlsError, MtlsError } from '../../src/index.js';
 import { startNginx, startOpenSslServer } from '../helpers/peers.js';
 import { makeRequestPki } from '../net/request-pki.js';
 
@@ -78,6 +78,14 @@ test('a server that does not chain to the given CA is refused and diagnosed, as 
   const agent = createMtlsAgent({ cert: pki.goodClient.cert, key: pki.goodClient.key, ca: pki.otherCa });
   // The leaf comes alone, from an issuer that is not the CA given: the CLI's ranking says a missing intermediate.
   await assert.rejects(undiciFetch(nginx.url, { dispatcher: agent }), (error: unknown) => diagnosisCode(error) === 'MTLS_SERVER_CHAIN_INCOMPLETE');
+  // In the library's words: the `ca` option, not the CLI's --cacert.
+  await assert.rejects(agent.fetch(nginx.url), (error: unknown) => {
+    const diagnosis = findMtlsError(error)!;
+    const words = JSON.stringify({ message: diagnosis.message, diagnosis: diagnosis.toDiagnosis() });
+    assert.match(words, /the `ca` option/);
+    assert.doesNotMatch(words, /--cacert|--cert\b|--pass\b/);
+    return true;
+  });
   await agent.close();
 });
 

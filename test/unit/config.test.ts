@@ -87,3 +87,17 @@ test('config errors name the place: unknown key, wrong type, unset variable (of 
   });
   await assert.rejects(resolveCredentials({ config: join(dir, 'missing.json') }, { env: {}, cwd: dir }), /no such file/);
 });
+
+test('a target with clientCertificate: false takes no certificate from the defaults (flags still give one)', async () => {
+  const own = tempDir();
+  const file = join(own, 'mtls.config.json');
+  writeFileSync(file, JSON.stringify({ mtls: { cert: 'default.crt', key: 'default.key', ca: 'ca.crt' }, targets: { 'public.example': { clientCertificate: false } } }));
+  const resolved = await resolveCredentials({ config: file }, { env: {}, cwd: own }, 'https://public.example');
+  assert.equal(resolved.cert, undefined);
+  assert.equal(resolved.key, undefined);
+  assert.equal(resolved.ca?.value, 'ca.crt', 'the CA still applies');
+  assert.equal((await resolveCredentials({ config: file, cert: 'flag.crt' }, { env: {}, cwd: own }, 'https://public.example')).cert?.value, 'flag.crt');
+  assert.equal((await resolveCredentials({ config: file }, { env: {}, cwd: own }, 'https://other.example')).cert?.value, 'default.crt');
+  writeFileSync(file, JSON.stringify({ targets: { 'public.example': { clientCertificate: 'no' } } }));
+  await assert.rejects(resolveCredentials({ config: file }, { env: {}, cwd: own }), /targets\["public.example"\]\.clientCertificate must be true or false/);
+});

@@ -184,4 +184,11 @@ export const inputDiagnoses = {
     fixes: ['Compare with docs/config.md; add `"$schema": "./node_modules/mtls/docs/mtls.config.schema.json"` for editor checks.'],
     exit: 2,
   },
+  MTLS_RUNTIME_NO_DISPATCHER: {
+    title: 'This runtime ignores undici dispatchers: the client certificate would not be sent',
+    meaning: "The agent was used as an undici dispatcher on a runtime whose fetch does not take one (Bun: its `undici` module is a stub and its fetch ignores `dispatcher`). A request that way would go out without the client certificate, so the library stops it.",
+    causes: ['`fetch(url, { dispatcher: agent })`, undici\'s `request` or an SDK option that passes the dispatcher, on Bun', '`setGlobalDispatcher(agent)` on Bun instead of `installMtls()`'],
+    fixes: ['Use `agent.fetch` (it carries the certificate in Bun\'s own `tls` fetch option), or `installMtls(options)` for every fetch in the process.', 'For libraries built on node:https (axios, got), use `createMtlsHttpsAgent`.'],
+    exit: 2,
+  },
 } as const satisfies Catalog;
