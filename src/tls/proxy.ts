@@ -182,6 +182,8 @@ function startProxyTls(raw: Socket, proxy: URL, label: string, options: TunnelOp
   return new Promise((resolve, reject) => {
     const secure = tlsConnect({
       socket: raw,
+      // host: the name the certificate must match (Node's check falls back to "localhost" without it).
+      host: hostname,
       servername: isIP(hostname) ? '' : hostname,
       // Verified during the handshake: nothing is sent to a proxy that is not the one named.
       rejectUnauthorized: !tls.insecure,

@@ -31,7 +31,7 @@ async function recordingServer(version: 'TLSv1.2' | 'TLSv1.3', cert: string, key
   const server = createHttpsServer({ cert: readFileSync(cert), key: readFileSync(key), requestCert: true, rejectUnauthorized: false, minVersion: version, maxVersion: version }, (_req, res) => res.end('ok\n'));
   server.on('secureConnection', (socket: TLSSocket) => {
     const peer = socket.getPeerCertificate();
-    if (peer && Object.keys(peer).length > 0) received.push(peer.subject.CN ?? '?');
+    if (peer && Object.keys(peer).length > 0) received.push(String(peer.subject.CN ?? '?'));
   });
   server.on('tlsClientError', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
