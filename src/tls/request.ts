@@ -85,6 +85,8 @@ export interface RequestResult {
       acceptedCas: string[] | null;
       /** Why the request and CA list are unknown (TLS 1.3 encrypts them). */
       requestUnknownReason: string | null;
+      /** The server failed verification, so the handshake stopped before the certificate was sent. */
+      withheld: boolean;
     };
   };
   /** `truncated`: the body went past `bodyLimit`; only its first bytes are here ('truncate'), or none ('fail'). */
@@ -221,6 +223,7 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
         requested,
         acceptedCas: probe?.acceptedCas ?? null,
         requestUnknownReason: requested === null ? (probe?.reason ?? 'not probed') : null,
+        withheld: record.stoppedUnverified && clientChain.length > 0,
       },
     },
     response,

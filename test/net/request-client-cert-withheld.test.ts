@@ -108,6 +108,7 @@ describe('mtls request: no client certificate for a server that fails verificati
     assert.match(result.stderr, /MTLS_SERVER_NAME_MISMATCH/);
     assert.match(result.stderr, /subject .*CN=localhost/);
     assert.match(result.stderr, /TLSv1\.2/);
+    assert.match(result.stderr, /client cert .*not sent: the server failed verification/);
     assert.deepEqual(tls12.received, []);
     assert.equal(tls12.bytes().subarray(before).includes(clientDer), false);
   });

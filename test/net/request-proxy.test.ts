@@ -48,6 +48,14 @@ describe('mtls request through HTTPS_PROXY', () => {
     assert.deepEqual(tunnels.slice(before), [`127.0.0.1:${origin.port}`]);
   });
 
+  it('credentials for an http:// proxy are sent (as curl does) with a warning that they cross in clear, and never printed', async () => {
+    const withCredentials = proxyUrl.replace('http://', 'http://plain-user:plain-pw-2718@');
+    const result = await runCli(['request', origin.url, ...credentials, '-v'], { env: { HTTPS_PROXY: withCredentials } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /cross the network in clear/);
+    assert.equal((result.stdout + result.stderr).includes('plain-pw-2718'), false);
+  });
+
   it('NO_PROXY bypasses the proxy', async () => {
     const before = tunnels.length;
     const result = await runCli(['request', origin.url, ...credentials], { env: { HTTPS_PROXY: proxyUrl, NO_PROXY: 'localhost,127.0.0.1' } });
