@@ -157,7 +157,10 @@ export async function openTunnel(proxy: URL, host: string, port: number, options
   const label = proxyLabel(proxy);
   const raw = await connectTcp(proxy, label, options);
   const carrier = proxy.protocol === 'https:' ? await startProxyTls(raw, proxy, label, options) : raw;
-  return sendConnect(carrier, proxy, label, host, port);
+  const tunnel = await sendConnect(carrier, proxy, label, host, port);
+  // The origin's TLS socket reports the failure (the tunnel closing); an error here must not go unheard.
+  tunnel.on('error', () => tunnel.destroy());
+  return tunnel;
 }
 
 function connectTcp(proxy: URL, label: string, options: TunnelOptions): Promise<Socket> {

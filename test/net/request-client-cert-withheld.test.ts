@@ -5,6 +5,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import { connect, createServer as createNetServer, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { after, describe, it } from 'node:test';
+import { fetch } from 'undici';
+import { createMtlsAgent, MtlsError } from '../../src/index.js';
 import { runCli, STACK_TRACE } from '../helpers/cli.js';
 import { issue, makeRequestPki } from './request-pki.js';
 
@@ -55,10 +57,11 @@ async function recordingServer(version: 'TLSv1.2' | 'TLSv1.3', cert: string, key
   return { port: (relay.address() as { port: number }).port, received, bytes: () => Buffer.concat(chunks) };
 }
 
-const [tls12, tls13, tls12Expired, tls12Trusted] = await Promise.all([
+const [tls12, tls13, tls12Expired, tls12Trusted, tls12Library] = await Promise.all([
   recordingServer('TLSv1.2', pki.server.cert, pki.server.key),
   recordingServer('TLSv1.3', pki.server.cert, pki.server.key),
   recordingServer('TLSv1.2', expiredServer.cert, expiredServer.key),
+  recordingServer('TLSv1.2', pki.server.cert, pki.server.key),
   recordingServer('TLSv1.2', pki.server.cert, pki.server.key),
 ]);
 const client = ['--cert', pki.goodClient.cert, '--key', pki.goodClient.key];
@@ -111,6 +114,20 @@ describe('mtls request: no client certificate for a server that fails verificati
     assert.match(result.stderr, /client cert .*not sent: the server failed verification/);
     assert.deepEqual(tls12.received, []);
     assert.equal(tls12.bytes().subarray(before).includes(clientDer), false);
+  });
+
+  it('the library (createMtlsAgent) withholds it too, with the same diagnosis', async () => {
+    const agent = createMtlsAgent({ cert: pki.goodClient.cert, key: pki.goodClient.key });
+    try {
+      const error = await fetch(`https://127.0.0.1:${tls12Library.port}/`, { dispatcher: agent }).then(() => null, (e: unknown) => e);
+      const cause = (error as { cause?: unknown } | null)?.cause ?? error;
+      assert.ok(cause instanceof MtlsError, String(error));
+      assert.equal(cause.code, 'MTLS_SERVER_CERT_UNTRUSTED');
+    } finally {
+      await agent.close();
+    }
+    assert.deepEqual(tls12Library.received, []);
+    assert.equal(tls12Library.bytes().includes(clientDer), false);
   });
 
   it('control: a trusted server gets the certificate (the recorders see it)', async () => {
