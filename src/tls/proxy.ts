@@ -58,7 +58,8 @@ function bypasses(url: URL, noProxyList: string): boolean {
   const port = url.port || '443';
   for (const entry of entries) {
     if (entry === '*') return true;
-    const [name, entryPort] = entry.split(/:(?=\d+$)/) as [string, string | undefined];
+    // A bare IPv6 address ("::1") has no port; "[::1]:8443" and "host:8443" do.
+    const [name, entryPort] = (isIP(entry) === 6 ? [entry] : entry.split(/:(?=\d+$)/)) as [string, string | undefined];
     if (entryPort && entryPort !== port) continue;
     const domain = name.replace(/^\*?\./, '').replace(/^\[|\]$/g, '');
     if (host === domain || host.endsWith(`.${domain}`)) return true;
