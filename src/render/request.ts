@@ -41,7 +41,7 @@ export function renderVerbose(given: RequestResult, style: ChalkInstance): strin
   line('client cert requested', yesNo(client.requested, client.requestUnknownReason ?? 'unknown'));
   if (client.acceptedCas) line('CAs accepted', client.acceptedCas.length > 0 ? client.acceptedCas.join('; ') : '(the server names none)');
   if (client.offered) {
-    const sent = client.requested === false ? 'not sent: the server did not ask' : client.requested ? 'sent' : 'sent if the server asked';
+    const sent = client.withheld ? 'not sent: the server failed verification' : client.requested === false ? 'not sent: the server did not ask' : client.requested ? 'sent' : 'sent if the server asked';
     line('client cert', `${client.offered.subject} (issuer ${client.offered.issuer}; ${sent})`);
   } else line('client cert', 'none given');
   if (result.response) line('HTTP', `${result.response.status}, ${result.response.body.length} bytes`);

@@ -4,7 +4,7 @@ import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions, typ
 import type { buildConnector } from 'undici';
 import { connectInTurn } from './address.js';
 import { alertFromErrorCode, type TlsAlert } from './alerts.js';
-import { openTunnel } from './proxy.js';
+import { openTunnel, proxyLabel, type ProxyTlsOptions } from './proxy.js';
 import { peerChainDer } from './endpoint.js';
 
 export interface ConnectorOptions {
@@ -18,7 +18,10 @@ export interface ConnectorOptions {
   /** --resolve: "host:port" → address to connect to instead of asking DNS. */
   resolve?: Map<string, string>;
   connectTimeoutMs?: number;
+  /** An http:// or https:// proxy to tunnel through (CONNECT); its credentials are never recorded. */
   proxy?: URL | null;
+  /** TLS to an https:// proxy: --proxy-cacert and --proxy-insecure. */
+  proxyTls?: ProxyTlsOptions;
 }
 
 export interface SocketErrorRecord {
@@ -37,6 +40,7 @@ export interface ConnectionRecord {
   tlsDoneMs: number | null;
   address: string | null;
   servername: string | null;
+  /** The proxy as host:port (never its credentials), when the connection went through one. */
   proxy: string | null;
   handshakeComplete: boolean;
   protocol: string | null;
@@ -54,6 +58,11 @@ export interface ConnectionRecord {
   connectTimedOut: boolean;
   /** The socket closed before the TLS handshake completed. */
   closedDuringHandshake: boolean;
+  /**
+   * The server failed verification and the handshake was stopped before the client certificate
+   * was sent (chain, version and verdicts above are then from the unfinished handshake).
+   */
+  stoppedUnverified: boolean;
 }
 
 export function newConnectionRecord(): ConnectionRecord {
@@ -76,6 +85,7 @@ export function newConnectionRecord(): ConnectionRecord {
     alert: null,
     connectTimedOut: false,
     closedDuringHandshake: false,
+    stoppedUnverified: false,
   };
 }
 
@@ -92,8 +102,10 @@ export class ConnectError extends Error {
  * An undici connector that builds the TLS socket itself, so nothing the server says is lost:
  * it times DNS, TCP and TLS, keeps the chain the server sent, records every socket error
  * (Node surfaces a received alert as ERR_SSL_*_ALERT_* there, while undici later reports only
- * "other side closed"), and verifies the server after the handshake, so a failed verification
- * still shows what the server sent (certigo's approach).
+ * "other side closed"), and verifies the server itself, so a failed verification still shows what
+ * the server sent (certigo's approach). Unless --insecure, the verdict is taken before the client
+ * certificate leaves (see judgeBeforeClientCertificate): a server that fails verification never
+ * receives it, in TLS 1.2 or 1.3, as with curl.
  */
 export function createConnector(options: ConnectorOptions, record: ConnectionRecord): buildConnector.connector {
   return (target, callback) => {
@@ -128,19 +140,31 @@ export function createConnector(options: ConnectorOptions, record: ConnectionRec
     };
 
     const startTls = (raw: Socket) => {
-      const tlsOptions: ConnectionOptions = {
+      // requestOCSP: tls.connect passes it on to the TLSSocket; @types/node lists it only there.
+      const tlsOptions: ConnectionOptions & { requestOCSP?: boolean } = {
         socket: raw,
         servername: isIP(servername) ? '' : servername,
         ALPNProtocols: ['http/1.1'],
         rejectUnauthorized: false,
+        // Only for the 'OCSPResponse' event, our hook between the server's flight and ours.
+        requestOCSP: !options.insecure,
         ...(options.caPem ? { ca: options.caPem } : {}),
         ...(options.identity ? { cert: options.identity.certPem, key: options.identity.keyPem } : {}),
       };
       const secure = tlsConnect(tlsOptions);
       socket = secure;
       secure.on('error', onError);
+      if (!options.insecure) {
+        secure.once('OCSPResponse', () => {
+          const verdict = judgeBeforeClientCertificate(secure, servername);
+          if (!verdict) return;
+          Object.assign(record, verdict, { stoppedUnverified: true });
+          finish(new ConnectError('MTLS_SERVER_NOT_VERIFIED', verdict.authorizationError ?? verdict.hostnameError ?? ''));
+          raw.destroy();
+        });
+      }
       secure.once('close', () => {
-        if (!record.handshakeComplete) record.closedDuringHandshake = true;
+        if (!record.handshakeComplete && !record.stoppedUnverified) record.closedDuringHandshake = true;
         finish(Object.assign(new Error('the server closed the connection during the TLS handshake'), { code: 'ECONNRESET' }));
       });
       secure.once('secureConnect', () => {
@@ -166,8 +190,13 @@ export function createConnector(options: ConnectorOptions, record: ConnectionRec
 
     const open = async () => {
       if (options.proxy) {
-        record.proxy = options.proxy.host;
-        const tunnel = await openTunnel(options.proxy, host, port);
+        record.proxy = proxyLabel(options.proxy);
+        const tunnel = await openTunnel(options.proxy, host, port, {
+          ...(options.proxyTls ? { tls: options.proxyTls } : {}),
+          onSocket: (opened) => {
+            socket = opened;
+          },
+        });
         record.dnsDoneMs = record.tcpDoneMs = elapsed();
         return tunnel;
       }
@@ -192,5 +221,34 @@ export function createConnector(options: ConnectorOptions, record: ConnectionRec
         finish(error);
       },
     );
+  };
+}
+
+type EarlyVerdict = Pick<ConnectionRecord, 'protocol' | 'cipher' | 'peerChain' | 'authorizationError' | 'hostnameError'>;
+
+/**
+ * The server's verdict, taken when its certificate has been processed and before this client
+ * answers: null when the server verified. Node verifies only after the handshake, when the
+ * client certificate has been sent (in TLS 1.2 in clear, to a server that then fails
+ * verification), and has no verify callback; curl verifies inside OpenSSL's handshake and sends
+ * nothing. The 'OCSPResponse' event (with requestOCSP) is Node's one synchronous hook after the
+ * server's Certificate is processed and before the client's flight is written, and Node documents
+ * destroying the socket there. OpenSSL's verdict for the chain is on the handle (verifyError is
+ * what Node itself reads after the handshake); without it, the check after the handshake stands.
+ */
+function judgeBeforeClientCertificate(secure: TLSSocket, servername: string): EarlyVerdict | null {
+  const handle = (secure as unknown as { _handle?: { verifyError?: () => (Error & { code?: string }) | null | undefined } })._handle;
+  if (typeof handle?.verifyError !== 'function') return null;
+  const verifyError = handle.verifyError();
+  const chainError = verifyError ? String(verifyError.code ?? verifyError.message) : null;
+  const peer = secure.getPeerCertificate();
+  const identityError = peer && Object.keys(peer).length > 0 ? checkServerIdentity(servername, peer) : undefined;
+  if (!chainError && !identityError) return null;
+  return {
+    protocol: secure.getProtocol(),
+    cipher: secure.getCipher()?.name ?? null,
+    peerChain: peerChainDer(secure.getPeerCertificate(true)),
+    authorizationError: chainError,
+    hostnameError: identityError ? identityError.message : null,
   };
 }

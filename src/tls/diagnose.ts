@@ -52,6 +52,13 @@ export function failureNeedsProbe(connection: ConnectionRecord, error: FailureEv
   return ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(error?.code ?? '') || connection.closedDuringHandshake;
 }
 
+/** The connector's proxy failures (ProxyError) carry their catalog code. */
+const PROXY_CODES = new Set(['MTLS_PROXY_UNREACHABLE', 'MTLS_PROXY_TLS_FAILED', 'MTLS_PROXY_AUTH_FAILED', 'MTLS_PROXY_FAILED']);
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function alertText(alert: TlsAlert): string {
   return `TLS alert ${alert.name}, ${alert.description}`;
 }
@@ -64,6 +71,7 @@ function baseDetails(e: FailureEvidence): Record<string, string | number | boole
   const details: Record<string, string | number | boolean | string[]> = { server: where(e) };
   const c = e.connection;
   if (c.address && c.address !== e.target.host) details.address = c.address;
+  if (c.proxy) details.proxy = c.proxy;
   if (c.protocol) details.tlsVersion = c.protocol;
   if (c.alert) details.alert = `${c.alert.name} (${c.alert.description})`;
   if (e.error) details.error = e.error.code ? `${e.error.code}: ${e.error.message}` : e.error.message;
@@ -85,13 +93,14 @@ export function diagnoseFailure(e: FailureEvidence): Diagnosis {
     return diagnose('MTLS_REQUEST_TIMEOUT', `The request to ${where(e)} did not finish within ${e.maxTimeMs} ms${still}.`, { details });
   }
   if (c.connectTimedOut) return diagnose('MTLS_CONNECT_TIMEOUT', `Could not connect to ${where(e)} within ${e.connectTimeoutMs} ms: ${stage}.`, { details });
-  if (code === 'MTLS_PROXY_REFUSED') return diagnose('MTLS_PROXY_FAILED', `${e.error?.message}.`, { details });
+  if (PROXY_CODES.has(code)) return diagnose(code as DiagnosisCode, `${capitalized(e.error?.message ?? 'the proxy failed')}; the server was never reached.`, { details });
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NODATA') {
     return diagnose('MTLS_DNS_FAILURE', `The host name "${e.target.host}" does not resolve (${code}).`, { details });
   }
   if (code === 'ECONNREFUSED') return diagnose('MTLS_CONNECTION_REFUSED', `Nothing listens on ${where(e)}: the connection was refused.`, { details });
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return diagnose('MTLS_HOST_UNREACHABLE', `No route to ${where(e)} (${code}).`, { details });
-  if (c.handshakeComplete && (c.authorizationError || c.hostnameError)) return diagnoseServerCertificate(e, details);
+  // Set once the handshake completed, or when it was stopped before the client certificate left.
+  if (c.authorizationError || c.hostnameError) return diagnoseServerCertificate(e, details);
   if (c.alert) return diagnoseAlert(e, c.alert, details);
   if (/WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST|RECORD_LAYER_FAILURE/.test(code) || e.probe?.outcome === 'not-tls') {
     return diagnose('MTLS_PLAIN_HTTP', `${where(e)} did not answer the TLS hello with TLS${e.probe?.reason ? `: ${e.probe.reason}` : ''}.`, { details });

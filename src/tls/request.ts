@@ -12,6 +12,7 @@ import { http1Exchange, type Http1Response } from './http1.js';
 import { diagnoseFailure, errorEvidence, failureNeedsProbe, type FailureEvidence } from './diagnose.js';
 import { diagnoseHttpRejection, recognizeHttpRejection } from './http-rejection.js';
 import { probeServer, type ProbeResult } from './probe/index.js';
+import type { ProxyTlsOptions } from './proxy.js';
 
 export interface RequestOptions {
   url: string;
@@ -27,7 +28,10 @@ export interface RequestOptions {
   resolve?: { host: string; port: number; address: string }[];
   connectTimeoutMs?: number;
   maxTimeMs?: number;
+  /** An http:// or https:// proxy (from proxyFor); its credentials never reach the result. */
   proxy?: URL | null;
+  /** TLS to an https:// proxy: its CA (--proxy-cacert, else the bundled roots) and --proxy-insecure. */
+  proxyTls?: ProxyTlsOptions;
   /** 'always' also reads the server's CertificateRequest on success (for -v). */
   probe?: 'always' | 'on-failure';
   /** With --fail, an HTTP status of 400 or more is a failure. */
@@ -82,6 +86,8 @@ export interface RequestResult {
       acceptedCas: string[] | null;
       /** Why the request and CA list are unknown (TLS 1.3 encrypts them). */
       requestUnknownReason: string | null;
+      /** The server failed verification, so the handshake stopped before the certificate was sent. */
+      withheld: boolean;
     };
   };
   /** `truncated`: the body went past `bodyLimit`; only its first bytes are here ('truncate'), or none ('fail'). */
@@ -129,6 +135,7 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
       resolve: new Map((options.resolve ?? []).map((r) => [`${r.host}:${r.port}`, r.address])),
       ...(Number.isFinite(connectLimitMs) ? { connectTimeoutMs: connectLimitMs } : {}),
       proxy: options.proxy ?? null,
+      ...(options.proxyTls ? { proxyTls: options.proxyTls } : {}),
     },
     record,
   );
@@ -217,6 +224,7 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
         requested,
         acceptedCas: probe?.acceptedCas ?? null,
         requestUnknownReason: requested === null ? (probe?.reason ?? 'not probed') : null,
+        withheld: record.stoppedUnverified && clientChain.length > 0,
       },
     },
     response,

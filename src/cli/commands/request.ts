@@ -9,7 +9,9 @@ import type { CredentialFlags } from '../../config/resolve.js';
 import { MtlsError } from '../../core/errors.js';
 import { writeOutputFile } from '../../core/fs/write.js';
 import { performRequest, type RequestResult } from '../../tls/request.js';
-import { proxyFor } from '../../tls/proxy.js';
+import { proxyFor, type ProxyTlsOptions } from '../../tls/proxy.js';
+import { loadCredential } from '../../core/load/load.js';
+import { toPem } from '../../core/load/pem.js';
 import { renderDiagnosis } from '../../render/diagnosis.js';
 import { toJsonDocument } from '../../render/json.js';
 import { renderResponseHead, renderVerbose, responseBodyForJson } from '../../render/request.js';
@@ -28,6 +30,10 @@ interface RequestFlags extends CredentialFlags {
   connectTimeout?: number;
   maxTime?: number;
   fail?: boolean;
+  proxy?: string;
+  noproxy?: string;
+  proxyCacert?: string;
+  proxyInsecure?: boolean;
   json?: boolean;
 }
 
@@ -88,7 +94,9 @@ const request: CommandAction<RequestFlags> = async (args, flags, ctx) => {
     ctx.warn(ctx.err.red.bold('--insecure: the server certificate is NOT verified; anyone on the path can read and change this exchange. Never use it in production.'));
   }
   const servername = flags.servername ?? resolved.servername;
-  const proxy = proxyFor(url, ctx.io.env);
+  // A proxy setting that cannot be used is refused here (exit 2), before any traffic.
+  const proxy = proxyFor(url, ctx.io.env, { ...(flags.proxy !== undefined ? { proxy: flags.proxy } : {}), ...(flags.noproxy !== undefined ? { noProxy: flags.noproxy } : {}) });
+  const proxyTls = await proxyTlsOptions(flags, proxy?.url ?? null, ctx);
   const spinner = await ctx.spinner(`Requesting ${url.host}…`);
   const result = await performRequest({
     url: url.href,
@@ -103,7 +111,8 @@ const request: CommandAction<RequestFlags> = async (args, flags, ctx) => {
     // curl's own connect limit is 300 s when none is given; never wait forever on a silent peer.
     connectTimeoutMs: Math.round((flags.connectTimeout ?? 300) * 1000),
     ...(flags.maxTime ? { maxTimeMs: Math.round(flags.maxTime * 1000) } : {}),
-    proxy,
+    proxy: proxy?.url ?? null,
+    ...(proxyTls ? { proxyTls } : {}),
     probe: flags.verbose ? 'always' : 'on-failure',
     failOnHttpError: flags.fail === true,
   });
@@ -111,6 +120,21 @@ const request: CommandAction<RequestFlags> = async (args, flags, ctx) => {
   await output(result, flags, ctx);
   return result.diagnosis ? result.diagnosis.exit : 0;
 };
+
+/** --proxy-cacert and --proxy-insecure apply to an https:// proxy only; the origin keeps --cacert. */
+async function proxyTlsOptions(flags: RequestFlags, proxy: URL | null, ctx: Context): Promise<ProxyTlsOptions | null> {
+  if (proxy?.protocol === 'http:' && (proxy.username || proxy.password)) {
+    ctx.warn('the proxy is http://, so its user and password cross the network in clear (as with curl); an https:// proxy keeps them encrypted.');
+  }
+  if (proxy?.protocol !== 'https:') return null;
+  if (flags.proxyInsecure) {
+    ctx.warn(ctx.err.red.bold('--proxy-insecure: the proxy certificate is NOT verified; the proxy credentials and the CONNECT line go to whoever answers. Never use it in production.'));
+  }
+  if (!flags.proxyCacert) return { insecure: flags.proxyInsecure === true };
+  const source = await loadCredential(flags.proxyCacert, { cwd: ctx.io.cwd, readStdin: onceStdin(ctx), label: '--proxy-cacert', role: 'CA bundle' });
+  if (source.certificates.length === 0) throw new MtlsError('MTLS_WRONG_CONTENT', `${source.origin} (--proxy-cacert) holds no CA certificate.`);
+  return { insecure: flags.proxyInsecure === true, caPem: source.certificates.map((c) => toPem('CERTIFICATE', c.der)) };
+}
 
 async function output(result: RequestResult, flags: RequestFlags, ctx: Context): Promise<void> {
   const printBody = result.response !== null && result.diagnosis === null;

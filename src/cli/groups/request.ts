@@ -37,7 +37,11 @@ export function registerRequest(program: Command, runner: Runner): void {
     .option('--resolve <host:port:address>', 'connect to ADDRESS for HOST:PORT, keeping the name (repeatable)', collect)
     .option('--connect-timeout <seconds>', 'give up when TCP and TLS are not done within this time', parseSeconds('--connect-timeout'))
     .option('--max-time <seconds>', 'give up when the whole request is not done within this time', parseSeconds('--max-time'))
-    .option('--fail', 'an HTTP status of 400 or more is a failure (exit 1)');
+    .option('--fail', 'an HTTP status of 400 or more is a failure (exit 1)')
+    .option('-x, --proxy <url>', 'tunnel through this http:// or https:// proxy (overrides HTTPS_PROXY; "" for none)')
+    .option('--noproxy <hosts>', 'comma-separated hosts that bypass the proxy ("*" for all; overrides NO_PROXY)')
+    .option('--proxy-cacert <file>', 'CA that verifies an https:// proxy (the server keeps --cacert; default: public roots)')
+    .option('--proxy-insecure', 'do not verify an https:// proxy certificate (says so loudly; never in production)');
   addCredentialOptions(request);
   addJsonOption(request);
   request.addHelpText(
@@ -50,7 +54,8 @@ Examples:
   $ mtls request https://api.internal:8443/ --resolve api.internal:8443:10.0.0.7 --fail -o out.json
   $ mtls request https://api.internal:8443/ --json | jq .diagnosis.code
 ${CREDENTIAL_ENV_HELP}
-  HTTPS_PROXY, NO_PROXY                         tunnel through an HTTP proxy; mTLS stays end to end
+  HTTPS_PROXY, ALL_PROXY, NO_PROXY              tunnel through an http:// or https:// proxy (CONNECT; SOCKS is
+                                                refused); mTLS stays end to end, the proxy sees neither side
 ${EXIT_CODES_HELP}
   (an HTTP error status exits 0, as in curl, unless --fail; a refusal of the client certificate
    by a proxy's 400/403/495/496 page is diagnosed and exits 1)`,

@@ -4,7 +4,8 @@ const DOC = 'docs/troubleshooting.md';
 
 /**
  * Connecting to a server: the handshake, both certificates, the network and the HTTP layer.
- * All exit 1: the request ran and failed. Local input problems are in input.ts (exit 2).
+ * All exit 1 (the request ran and failed) but the proxy settings that cannot be used (exit 2,
+ * before any traffic). Other local input problems are in input.ts (exit 2).
  */
 export const tlsDiagnoses = {
   MTLS_CLIENT_CERT_REQUIRED: {
@@ -246,10 +247,50 @@ export const tlsDiagnoses = {
   },
   MTLS_PROXY_FAILED: {
     title: 'The proxy refused the tunnel',
-    meaning: 'HTTPS_PROXY is set and the proxy did not open a CONNECT tunnel to the server, so mTLS to the server never started.',
-    causes: ['The proxy requires authentication', 'The proxy does not allow this host or port', 'The host should bypass the proxy (NO_PROXY)'],
-    fixes: ['Add the host to NO_PROXY, or credentials to the proxy URL: `HTTPS_PROXY=http://user:pass@proxy:3128`.'],
+    meaning: 'A proxy is set (--proxy, HTTPS_PROXY or ALL_PROXY) and it did not open a CONNECT tunnel to the server, so mTLS to the server never started.',
+    causes: ['The proxy does not allow this host or port', 'The host should bypass the proxy (NO_PROXY)', 'The address is not an HTTP proxy'],
+    fixes: ['Bypass the proxy for this host: `--noproxy HOST` (or add it to NO_PROXY).'],
     exit: 1,
+    docs: `${DOC}#proxies`,
+  },
+  MTLS_PROXY_UNREACHABLE: {
+    title: 'The proxy cannot be reached',
+    meaning: 'A proxy is set (--proxy, HTTPS_PROXY or ALL_PROXY) and no TCP connection to it could be made, so the server was never contacted.',
+    causes: ['The proxy address or port in the proxy URL is wrong', 'The proxy is down', 'The proxy setting is left over from another network'],
+    fixes: ['Check the proxy URL (`echo $HTTPS_PROXY`), or bypass it for this host: `--noproxy HOST`.'],
+    exit: 1,
+    docs: `${DOC}#proxies`,
+  },
+  MTLS_PROXY_TLS_FAILED: {
+    title: 'TLS to the https:// proxy failed',
+    meaning: 'The proxy URL is https://, so the connection to the proxy itself is TLS, verified against the proxy CA (--proxy-cacert) or the bundled public roots; that handshake failed, and nothing (no CONNECT, no proxy credentials) was sent.',
+    causes: ["The proxy's certificate is issued by a private CA not given with --proxy-cacert", "The proxy's certificate does not name the host in the proxy URL", 'The proxy speaks plain HTTP: its URL should start with http://'],
+    fixes: ["Trust the proxy's CA: `--proxy-cacert proxy-ca.crt`.", 'For a plain HTTP proxy, write its URL with http://.'],
+    exit: 1,
+    docs: `${DOC}#proxies`,
+  },
+  MTLS_PROXY_AUTH_FAILED: {
+    title: 'The proxy requires credentials',
+    meaning: 'The proxy answered CONNECT with HTTP 407: it wants credentials, or refused the ones in the proxy URL.',
+    causes: ['The proxy URL has no user and password', 'The user or password is wrong (special characters must be percent-encoded)'],
+    fixes: ['Put the credentials in the proxy URL, percent-encoded: `HTTPS_PROXY=https://USER:PASSWORD@proxy:3128`.'],
+    exit: 1,
+    docs: `${DOC}#proxies`,
+  },
+  MTLS_PROXY_UNSUPPORTED: {
+    title: 'This kind of proxy is not supported',
+    meaning: 'The proxy URL names a scheme other than http:// or https:// (socks4://, socks5://, socks5h://, …). mtls tunnels through HTTP CONNECT only, and never sends an HTTP CONNECT to a proxy that speaks something else.',
+    causes: ['ALL_PROXY or HTTPS_PROXY points at a SOCKS proxy (an `ssh -D` tunnel, a corporate SOCKS gateway)'],
+    fixes: ['Use an HTTP proxy that allows CONNECT: `--proxy http://HOST:PORT`.', 'Connect directly to this host: `--noproxy HOST` (or `--proxy ""` for no proxy at all).'],
+    exit: 2,
+    docs: `${DOC}#proxies`,
+  },
+  MTLS_PROXY_INVALID: {
+    title: 'The proxy setting is not a valid URL',
+    meaning: 'The proxy URL from --proxy, HTTPS_PROXY, https_proxy, ALL_PROXY or all_proxy cannot be read as a URL with a host and a valid port.',
+    causes: ['A typo in the variable (a missing "]" around an IPv6 address, a port over 65535, white space)', 'A password with characters that must be percent-encoded'],
+    fixes: ['Set the proxy as `http://HOST:PORT` or `https://HOST:PORT`, or bypass it for this host: `--noproxy HOST`.'],
+    exit: 2,
     docs: `${DOC}#proxies`,
   },
   MTLS_HTTP_ERROR_STATUS: {
