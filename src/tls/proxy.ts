@@ -1,6 +1,7 @@
 import { connect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { MtlsError } from '../core/errors.js';
+import { redactUrl } from '../core/text/redact-url.js';
 
 /** The proxy a request goes through, and where that choice came from (for messages). */
 export interface ProxySetting {
@@ -67,16 +68,6 @@ function bypasses(url: URL, noProxyList: string): boolean {
   return false;
 }
 
-/**
- * A proxy value as it may be shown: everything between the scheme and the last "@" is dropped,
- * so user names, passwords and tokens are never printed, even in a value too broken to parse.
- * (Kept here until the shared redaction helper lands; the proxy value needs the last "@", since
- * a password in an unparseable value may hold "/" or "@".)
- */
-export function redactedProxyValue(value: string): string {
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^]*@/i, '$1***@');
-}
-
 /** The proxy's address for messages and output: host:port, never its credentials. */
 export function proxyLabel(proxy: URL): string {
   return `${proxy.hostname}:${proxyPort(proxy)}`;
@@ -88,7 +79,7 @@ function proxyPort(proxy: URL): number {
 }
 
 function parseProxy(value: string, source: string): ProxySetting {
-  const shown = `${source}="${redactedProxyValue(value)}"`;
+  const shown = `${source}="${redactUrl(value)}"`;
   const trimmed = value.trim();
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(trimmed)?.[1]?.toLowerCase();
   if (scheme !== undefined && !SUPPORTED.has(`${scheme}:`)) throw unsupported(scheme, shown);

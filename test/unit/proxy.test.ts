@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MtlsError } from '../../src/core/errors.js';
-import { proxyFor, proxyLabel, redactedProxyValue } from '../../src/tls/proxy.js';
+import { proxyFor, proxyLabel } from '../../src/tls/proxy.js';
+import { redactUrl } from '../../src/core/text/redact-url.js';
 
 const origin = new URL('https://api.example.com:8443/');
 
@@ -62,8 +63,8 @@ test('unusable values throw exit-2 MtlsErrors that name the source and never the
   }
 });
 
-test('redactedProxyValue drops everything up to the last "@"', () => {
-  assert.equal(redactedProxyValue('http://user:pa/ss@w@ord@host:1'), 'http://***@host:1');
-  assert.equal(redactedProxyValue('user:pw@host:1'), '***@host:1');
-  assert.equal(redactedProxyValue('http://host:1'), 'http://host:1');
+test('redactUrl drops everything up to the last "@" of a proxy value that does not parse', () => {
+  assert.equal(redactUrl('http://user:pa/ss@w@ord@host:1'), 'http://***@host:1');
+  assert.equal(redactUrl('user:pw@host:1'), '***@host:1');
+  assert.equal(redactUrl('http://host:1'), 'http://host:1');
 });

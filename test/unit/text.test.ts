@@ -53,6 +53,9 @@ test('redactUrl: user:password and TOKEN@ never shown; the rest as written', () 
     ['https://host/a@b', 'https://host/a@b'],
     ['host:443', 'host:443'],
     ['alice@example.com.pem', 'alice@example.com.pem'],
+    // Values that do not parse, or have no scheme: nothing up to the last "@" is shown.
+    ['http://u:pa/ss@[::1', 'http://***@[::1'],
+    ['user:pw@proxy:3128', '***@proxy:3128'],
   ];
   for (const [given, shown] of cases) assert.equal(redactUrl(given), shown, given);
   assert.equal(redactUrl(new URL('https://user:s3cret@host/')), 'https://user:***@host/');
