@@ -99,7 +99,8 @@ Exit codes:
     .option('--untrusted <source...>', 'more intermediates (not trusted, used to build the path)')
     .addOption(new Option('--purpose <purpose>', 'what the certificate is for').choices(['client', 'server', 'any']).default('any'))
     .option('--host <name>', 'host name or IP address the certificate must be valid for')
-    .option('--at <time>', 'judge at this time: ISO date (2030-01-01), "now", or an offset (+30d)', 'now');
+    .option('--at <time>', 'judge at this time: ISO date (2030-01-01), "now", or an offset (+30d)', 'now')
+    .option('--crl <file>', 'check every certificate below the root against this CRL file (PEM or DER, repeatable; `mtls ca crl` writes DIR/crl.pem)', (value: string, previous: string[] = []) => [...previous, value]);
   addJsonOption(verify);
   verify.addHelpText(
     'after',
@@ -109,6 +110,7 @@ Examples:
   $ mtls chain verify fullchain.pem --cacert ca.crt --purpose server --host api.internal
   $ mtls chain verify server.crt --untrusted intermediate.crt --host 10.0.0.7
   $ mtls chain verify server.crt --cacert ca.crt --at +30d       still valid in 30 days?
+  $ mtls chain verify pki/alice.crt --cacert pki/ca.crt --crl pki/crl.pem   revoked? (reason and date)
 
 Exit codes:
   0  the chain is valid                            1  it is not (the failing link, rule and fix are named)
