@@ -3,8 +3,50 @@ import { lazyAction, type Runner } from '../action.js';
 import { addJsonOption, EXIT_CODES_HELP, parsePositiveInt } from '../options.js';
 import { REVOCATION_REASON_NAMES } from '../../core/revocation/reasons.js';
 
-/** `ca revoke`, `ca crl`: operating the CA in --dir once certificates are out. */
+const TRUST_HELP = `
+Stores (--store, comma-separated; default all):
+  system  Debian/Ubuntu: DIR-named .crt in /usr/local/share/ca-certificates + update-ca-certificates;
+          RHEL/Fedora: /etc/pki/ca-trust/source/anchors + update-ca-trust extract;
+          macOS: System keychain (security add-trusted-cert); Windows: Root store (certutil -addstore)
+  nss     every existing NSS database of $HOME (~/.pki/nssdb for Chrome/Chromium, Firefox profiles), via certutil
+  java    the JDK's cacerts (JAVA_HOME or the keytool on PATH; store password "changeit"), or --java-truststore
+  node    advice only: Node.js ignores the system store (NODE_EXTRA_CA_CERTS, or node --use-system-ca)
+  The CA gets one name everywhere, mtls-<cn>-<sha256 prefix>, so uninstall removes exactly it.
+
+Environment:
+  MTLS_TRUST_ROOT   same as --root: take every system path under this folder (a sandbox; tests)`;
+
+/** `ca install`, `ca uninstall`, `ca revoke`, `ca crl`: operating the CA in --dir once certificates are out. */
 export function registerCaOperations(ca: Command, runner: Runner): void {
+  for (const mode of ['install', 'uninstall'] as const) {
+    const command = ca
+      .command(mode)
+      .summary(mode === 'install' ? 'trust the CA of --dir in the system store, NSS (Firefox/Chrome) and Java truststores' : 'remove the CA of --dir from every store `ca install` put it in')
+      .description(
+        mode === 'install'
+          ? 'Add DIR/ca.crt to each trust store found on this machine and say, per store, what was changed, what\n' +
+              'was already so, and what was skipped and why. Running it twice changes nothing the second time.\n' +
+              'The system store needs root (sudo). --dry-run prints the exact files and commands and changes nothing.'
+          : 'Remove DIR/ca.crt from each trust store (by the name `ca install` gave it) and say what was done.\n' +
+              '--dry-run prints the exact files and commands and changes nothing.',
+      )
+      .option('--dir <dir>', 'the CA folder', 'pki')
+      .option('--dry-run', 'print what would change (files, commands) and change nothing')
+      .option('--store <list>', 'only these stores: system, nss, java, node (comma-separated)')
+      .option('--root <dir>', 'take every system path under DIR (a sandbox; also MTLS_TRUST_ROOT)')
+      .option('--java-truststore <file>', 'this Java keystore instead of the JDK\'s cacerts (created by install when missing)');
+    addJsonOption(command).addHelpText('after', `${TRUST_HELP}
+
+Examples:
+${mode === 'install' ? `  $ sudo mtls ca install                           trust ./pki/ca.crt everywhere
+  $ mtls ca install --dry-run                      what it would do
+  $ mtls ca install --store nss                    only the browsers' NSS databases (no sudo needed)
+  $ mtls ca install --root /tmp/sandbox --store system   a throwaway system store (bundle: /tmp/sandbox/etc/ssl/certs/ca-certificates.crt)` : `  $ sudo mtls ca uninstall
+  $ mtls ca uninstall --dry-run`}
+${EXIT_CODES_HELP}`);
+    command.action(mode === 'install' ? lazyAction(runner, () => import('../commands/ca-install.js')) : lazyAction(runner, () => import('../commands/ca-uninstall.js')));
+  }
+
   const revoke = ca
     .command('revoke')
     .argument('<cert|serial>', 'the certificate (file, inline PEM or -) or its serial number in hex')
