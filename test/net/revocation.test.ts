@@ -63,6 +63,19 @@ test('ca revoke → ca crl: openssl accepts the CRLs (signature, number, nextUpd
   assert.equal(bobChain.code, 0, bobChain.stdout);
   assert.deepEqual((JSON.parse(bobChain.stdout) as { revocation: { checked: number; crls: number } }).revocation, { checked: 2, crls: 2, files: ['pki/crl.pem'] });
 
+  // Refusals: a certificate from another CA, a reason RFC 5280 does not have, the root itself.
+  const other = tempDir('mtls-revocation-other-');
+  await mtls(['ca', 'init', '--key-type', 'ec-p256'], other);
+  const foreign = await runCli(['ca', 'revoke', join(other, 'pki', 'ca.crt'), '--dir', join(dir, 'pki')], { cwd: dir });
+  assert.equal(foreign.code, 2, foreign.stderr);
+  assert.match(foreign.stderr, /MTLS_REVOKE_NOT_ISSUED_HERE/);
+  const reason = await runCli(['ca', 'revoke', 'pki/bob.crt', '--reason', 'boredom'], { cwd: dir });
+  assert.equal(reason.code, 2);
+  assert.match(reason.stderr, /keyCompromise, cACompromise/);
+  const root = await runCli(['ca', 'revoke', 'pki/ca.crt'], { cwd: dir });
+  assert.equal(root.code, 2);
+  assert.match(root.stderr, /cannot be revoked by its own CRL/);
+
   // The numbers only grow, and a bare serial is revoked too (by the issuing CA).
   const serial = (/serial=(\w+)/.exec((await run('openssl', ['x509', '-in', file('bob.crt'), '-noout', '-serial'])).stdout) as RegExpExecArray)[1] as string;
   await mtls(['ca', 'revoke', serial.toLowerCase(), '--reason', 'superseded'], dir);
