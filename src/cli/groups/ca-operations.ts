@@ -69,7 +69,7 @@ ${EXIT_CODES_HELP}`);
 
   const crl = ca
     .command('crl')
-    .summary('sign the CRL(s) of the CA in --dir: DIR/crl.pem (all), DIR/crl.der (issuing CA), DIR/ca-crl.der (root, with an intermediate)')
+    .summary('sign the CRL of each CA in --dir: DIR/crl.pem (all of them) and DIR/crl.der')
     .description(
       'Sign a CRL per CA of the folder from DIR/revoked.json, with the next cRLNumber (kept in revoked.json),\n' +
         'authorityKeyIdentifier, thisUpdate now and nextUpdate in --days. crl.pem holds every CRL of the folder\n' +
