@@ -11,6 +11,7 @@ import { chainDiagnoses } from './catalog/chain.js';
 import { tlsDiagnoses } from './catalog/tls.js';
 import { serveDiagnoses } from './catalog/serve.js';
 import { doctorDiagnoses } from './catalog/doctor.js';
+import { operationsDiagnoses } from './catalog/operations.js';
 
 export const catalog = {
   ...inputDiagnoses,
@@ -20,6 +21,7 @@ export const catalog = {
   ...tlsDiagnoses,
   ...serveDiagnoses,
   ...doctorDiagnoses,
+  ...operationsDiagnoses,
 } as const satisfies Catalog;
 
 export type DiagnosisCode = keyof typeof catalog;

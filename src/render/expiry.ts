@@ -21,6 +21,7 @@ export function renderExpiry(given: ExpiryReport, style: ChalkInstance, now: Dat
   }
   for (const u of report.unreachable) lines.push(`${style.red('unreachable')} ${u.endpoint}: ${withoutPrefix(u.reason, `${u.endpoint}: `)} ${style.dim(`[${u.code}]`)}`);
   for (const s of report.skipped) lines.push(`${style.yellow('skipped')} ${s.source}: ${s.reason}`);
+  for (const w of report.warnings ?? []) lines.push(`${style.yellow('warning')} ${w.name} (${w.source}): ${w.warning}`);
   lines.push('', summary(report, style));
   return lines.join('\n');
 }
@@ -37,7 +38,9 @@ function renderRow(row: ExpiryRow, style: ChalkInstance, now: Date): string {
   const when = relativeTime(new Date(row.notAfter), now).padEnd(17);
   const used = Math.min(BAR_WIDTH, Math.max(0, Math.round(row.lifetimeUsed * BAR_WIDTH)));
   const bar = paint('━'.repeat(used)) + style.dim('─'.repeat(BAR_WIDTH - used));
-  return `${status} ${expires} ${when} ${bar}  ${row.role.padEnd(12)} ${style.bold(row.name)} ${style.dim(`${row.source}${row.position > 0 ? ` #${row.position + 1}` : ''}`)}`;
+  const where = `${row.source}${row.origin === 'client' ? ' (client certificate sent)' : ''}${row.position > 0 ? ` #${row.position + 1}` : ''}`;
+  const sunset = row.clientAuthSunset ? style.yellow(` ⚠ clientAuth ends ${row.clientAuthSunset.date}`) : '';
+  return `${status} ${expires} ${when} ${bar}  ${row.role.padEnd(12)} ${style.bold(row.name)} ${style.dim(where)}${sunset}`;
 }
 
 function colourOf(status: ExpiryStatus, style: ChalkInstance): (text: string) => string {

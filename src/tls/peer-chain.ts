@@ -1,9 +1,10 @@
+import type { KeyObject } from 'node:crypto';
 import { MtlsError } from '../core/errors.js';
 import { fetchPeerChain, parseEndpoint, type Endpoint } from './endpoint.js';
 
 /** The chain an endpoint presents, or why it could not be read: a value either way, for bulk checks. */
 export type PresentedChain =
-  | { ok: true; endpoint: Endpoint; certificates: Buffer[] }
+  | { ok: true; endpoint: Endpoint; certificates: Buffer[]; clientCertificateSent: boolean }
   | { ok: false; endpoint: Endpoint; code: string; reason: string };
 
 /**
@@ -12,10 +13,10 @@ export type PresentedChain =
  * failures come back as a finding with their catalog code, so one dead endpoint does not stop
  * a scan of many. Built on `fetchPeerChain` (src/tls/endpoint.ts).
  */
-export async function fetchPresentedChain(endpoint: Endpoint, timeoutMs: number): Promise<PresentedChain> {
+export async function fetchPresentedChain(endpoint: Endpoint, timeoutMs: number, client?: { certificates: Buffer[]; key: KeyObject }): Promise<PresentedChain> {
   try {
-    const chain = await fetchPeerChain(endpoint, { timeoutMs });
-    return { ok: true, endpoint, certificates: chain.certificates };
+    const chain = await fetchPeerChain(endpoint, { timeoutMs, ...(client ? { clientCertificates: client.certificates, clientKey: client.key } : {}) });
+    return { ok: true, endpoint, certificates: chain.certificates, clientCertificateSent: chain.clientCertificateSent };
   } catch (error) {
     if (error instanceof MtlsError) return { ok: false, endpoint, code: error.code, reason: error.message };
     throw error;

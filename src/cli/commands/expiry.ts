@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommandAction } from '../action.js';
+import type { KeyObject } from 'node:crypto';
 import type { Context } from '../context.js';
+import { MtlsError } from '../../core/errors.js';
 import { scanExpiry, type ExpiryTarget } from '../../core/expiry/scan.js';
 import { parseThreshold } from '../../core/time/duration.js';
 import { notAnEndpoint } from '../url.js';
@@ -12,6 +14,9 @@ interface ExpiryOptions {
   warn: string;
   fail: string;
   pass?: string;
+  cert?: string;
+  key?: string;
+  format?: 'text' | 'json' | 'prometheus' | 'csv';
   concurrency: number;
   connectTimeout: number;
   json?: boolean;
@@ -19,6 +24,9 @@ interface ExpiryOptions {
 
 const expiry: CommandAction<ExpiryOptions> = async (args, options, ctx) => {
   const thresholds = { warn: parseThreshold(options.warn, '--warn'), fail: parseThreshold(options.fail, '--fail') };
+  if (ctx.json && options.format && options.format !== 'json') throw new MtlsError('MTLS_USAGE', `--json and --format ${options.format} ask for two outputs; give one.`);
+  const format = ctx.json ? 'json' : (options.format ?? 'text');
+  if (options.key && !options.cert) throw new MtlsError('MTLS_USAGE', '--key needs --cert: the client certificate to present to endpoints.');
   const password = await pkcs12Password(options, ctx);
   // A path on disk wins over reading the same text as host:port. The endpoint code (and node:tls,
   // which costs milliseconds to load) is imported only when some target is not on disk.
@@ -32,6 +40,7 @@ const expiry: CommandAction<ExpiryOptions> = async (args, options, ctx) => {
     if (refused) throw refused;
     return { kind: 'path', value };
   });
+  const client = options.cert ? await clientIdentity(options, password, ctx) : undefined;
   const now = new Date();
   const spinner = await ctx.spinner('Reading certificates…');
   try {
@@ -41,23 +50,43 @@ const expiry: CommandAction<ExpiryOptions> = async (args, options, ctx) => {
       cwd: ctx.io.cwd,
       ...(password !== undefined ? { password } : {}),
       concurrency: Math.max(1, options.concurrency),
+      ...(client ? { clientCertificates: client.certificates } : {}),
       readChain: async (value) => {
         const endpoint = (await import('../../tls/endpoint.js')).parseEndpoint(value);
         if (!endpoint) return { ok: false, code: 'MTLS_USAGE', reason: `${value} is not host:port or an https:// URL` };
         const { fetchPresentedChain } = await import('../../tls/peer-chain.js');
-        return fetchPresentedChain(endpoint, options.connectTimeout * 1000);
+        return fetchPresentedChain(endpoint, options.connectTimeout * 1000, client);
       },
       onProgress: (p) => spinner.update(`${p.certificates} certificates from ${p.files} files, ${p.endpoints} endpoints…`),
     });
     spinner.stop();
-    if (ctx.json) ctx.print(toJsonDocument('expiry', { ...report }));
+    if (format === 'json') ctx.print(toJsonDocument('expiry', { ...report }));
+    else if (format === 'prometheus') ctx.io.stdout.write((await import('../../render/expiry-prometheus.js')).renderExpiryPrometheus(report));
+    else if (format === 'csv') ctx.io.stdout.write((await import('../../render/expiry-csv.js')).renderExpiryCsv(report));
     else ctx.print(renderExpiry(report, ctx.out, now));
+    // Machine formats keep stdout to the format; the warnings a person must see go to stderr too.
+    if (format === 'prometheus' || format === 'csv') for (const w of report.warnings) ctx.warn(`${w.name} (${w.source}): ${w.warning}`);
     return report.ok ? 0 : 1;
   } catch (error) {
     spinner.stop();
     throw error;
   }
 };
+
+/** --cert/--key: the client identity presented to endpoints (and reported as origin 'client'). */
+async function clientIdentity(options: ExpiryOptions, password: string | undefined, ctx: Context): Promise<{ certificates: Buffer[]; key: KeyObject }> {
+  const { loadCredentials } = await import('../../core/load/identity.js');
+  const { onceStdin } = await import('../credentials.js');
+  const { identity } = await loadCredentials({
+    cert: { value: options.cert as string, from: '--cert' },
+    ...(options.key ? { key: { value: options.key, from: '--key' } } : {}),
+    ...(password !== undefined ? { passphrase: { origin: '--pass', value: password } } : {}),
+    cwd: ctx.io.cwd,
+    readStdin: onceStdin(ctx),
+  });
+  if (!identity) throw new MtlsError('MTLS_USAGE', '--cert gave no client identity.');
+  return { certificates: identity.certificates.map((c) => c.der), key: identity.key.key };
+}
 
 /**
  * The PKCS#12 password from --pass or the environment. The credential modules (and the PKCS#12

@@ -99,7 +99,8 @@ Exit codes:
     .option('--untrusted <source...>', 'more intermediates (not trusted, used to build the path)')
     .addOption(new Option('--purpose <purpose>', 'what the certificate is for').choices(['client', 'server', 'any']).default('any'))
     .option('--host <name>', 'host name or IP address the certificate must be valid for')
-    .option('--at <time>', 'judge at this time: ISO date (2030-01-01), "now", or an offset (+30d)', 'now');
+    .option('--at <time>', 'judge at this time: ISO date (2030-01-01), "now", or an offset (+30d)', 'now')
+    .option('--crl <file>', 'check every certificate below the root against this CRL file (PEM or DER, repeatable; `mtls ca crl` writes DIR/crl.pem)', (value: string, previous: string[] = []) => [...previous, value]);
   addJsonOption(verify);
   verify.addHelpText(
     'after',
@@ -109,6 +110,7 @@ Examples:
   $ mtls chain verify fullchain.pem --cacert ca.crt --purpose server --host api.internal
   $ mtls chain verify server.crt --untrusted intermediate.crt --host 10.0.0.7
   $ mtls chain verify server.crt --cacert ca.crt --at +30d       still valid in 30 days?
+  $ mtls chain verify pki/alice.crt --cacert pki/ca.crt --crl pki/crl.pem   revoked? (reason and date)
 
 Exit codes:
   0  the chain is valid                            1  it is not (the failing link, rule and fix are named)
@@ -124,13 +126,19 @@ function registerExpiry(program: Command, runner: Runner): void {
     .description(
       'List every certificate (leaves, intermediates and roots) in each TARGET, soonest expiry first:\n' +
         'files, folders (recursive; files that are not certificates are counted and passed over),\n' +
-        'PEM bundles, PKCS#12 files (with --pass), host:port and https:// endpoints.\n' +
+        'PEM bundles, PKCS#12 files (with --pass), CRLs (nextUpdate counts as notAfter: peers refuse every\n' +
+        'client once it passes), host:port and https:// endpoints (with --cert/--key, the client certificate\n' +
+        'presented is reported too). A client certificate of a public CA that stops issuing clientAuth\n' +
+        "certificates (Let's Encrypt, DigiCert, Sectigo, Google Trust Services) carries a warning.\n" +
         'Thresholds take a duration (14d, 12h, 2w, 1y) or a share of the lifetime used (80%).',
     )
     .argument('<target...>', 'files, folders, host:port or https:// URLs')
     .option('--warn <threshold>', 'mark certificates expiring within this (or past this share of lifetime)', '30d')
     .option('--fail <threshold>', 'exit 1 when a certificate expires within this (default: only when already expired)', '0')
-    .option('--pass <spec>', 'password for PKCS#12 files: env:NAME, file:PATH, stdin, or a literal')
+    .option('--pass <spec>', 'password for PKCS#12 files (and the --key): env:NAME, file:PATH, stdin, or a literal')
+    .option('--cert <source>', 'client certificate to present to endpoints; reported with each endpoint as role client')
+    .option('--key <source>', 'its private key (not needed when --cert holds it)')
+    .addOption(new Option('--format <format>', 'output: text, json (= --json), prometheus (textfile collector), csv').choices(['text', 'json', 'prometheus', 'csv']))
     .option('--concurrency <n>', 'endpoints checked at once', parsePositiveInt('--concurrency'), 16)
     .option('--connect-timeout <seconds>', 'give up on an endpoint after this many seconds', parsePositiveInt('--connect-timeout'), 10);
   addJsonOption(expiry);
@@ -143,6 +151,8 @@ Examples:
   $ mtls expiry fullchain.pem --fail 14d           CI: fail two weeks ahead
   $ mtls expiry certs/ --warn 70% --fail 90%       by share of lifetime (suits 90-day certificates)
   $ mtls expiry bundle.p12 --pass env:P12_PASS --json
+  $ mtls expiry pki/ pki/crl.pem --format prometheus > /var/lib/node_exporter/textfile/mtls.prom.$$ ; mv /var/lib/node_exporter/textfile/mtls.prom.$$ /var/lib/node_exporter/textfile/mtls.prom
+  $ mtls expiry api.internal:443 --cert pki/alice.crt --key pki/alice.key --format csv
 
 Exit codes:
   0  nothing is past --fail                        1  something is (or an endpoint could not be reached)

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { lazyAction, type Runner } from '../action.js';
 import { addJsonOption, EXIT_CODES_HELP, parsePositiveInt } from '../options.js';
 import { DEFAULT_KEY_TYPE, KEY_TYPES } from '../../core/pki/key-types.js';
+import { registerCaOperations } from './ca-operations.js';
 
 const PASS_HELP = `
 Passphrases:
@@ -36,7 +37,7 @@ function addSubjectOptions(command: Command): Command {
 
 /** `ca`, `issue`, `csr`, `sign`, `p12`, `renew`: a local PKI, one command each. */
 export function registerPki(program: Command, runner: Runner): void {
-  const ca = program.command('ca').summary('create a root CA or an intermediate in a folder (default ./pki)');
+  const ca = program.command('ca').summary('create a CA or an intermediate; trust it, revoke, write CRLs (default folder ./pki)');
   const init = ca
     .command('init')
     .summary('create a root CA: DIR/ca.crt and DIR/ca.key')
@@ -67,6 +68,7 @@ Examples:
 ${PASS_HELP}
 ${EXIT_CODES_HELP}`);
   intermediate.action(lazyAction(runner, () => import('../commands/ca-intermediate.js')));
+  registerCaOperations(ca, runner);
 
   const issue = program.command('issue').summary('issue a server or client certificate from the CA in --dir');
   for (const profile of ['server', 'client'] as const) {

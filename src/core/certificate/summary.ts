@@ -1,5 +1,5 @@
 import { hash, X509Certificate } from 'node:crypto';
-import { children, content, readOid, type Tlv } from '../asn1/der.js';
+import { children, content, readOid, readTlv, type Tlv } from '../asn1/der.js';
 import { ATTRIBUTE_SHORT_NAMES } from './oids.js';
 import { readCertificateStructure, readTime, type CertificateStructure } from './tbs.js';
 
@@ -8,7 +8,10 @@ import { readCertificateStructure, readTime, type CertificateStructure } from '.
  * X509Certificate: names as Node prints them ("C=US\nCN=Example"), `ca` as OpenSSL's
  * X509_check_ca, the SHA-256 fingerprint as colon-separated upper-case hex.
  */
-export type CertificateSummary = Pick<X509Certificate, 'subject' | 'issuer' | 'validFrom' | 'validTo' | 'ca' | 'fingerprint256'>;
+export type CertificateSummary = Pick<X509Certificate, 'subject' | 'issuer' | 'validFrom' | 'validTo' | 'ca' | 'fingerprint256' | 'serialNumber'> & {
+  /** extendedKeyUsage OIDs (Node's `keyUsage`); undefined when the certificate has none. */
+  keyUsage?: string[] | undefined;
+};
 
 /**
  * Summarises DER without Node's parser when the certificate is plain, which is ten times faster:
@@ -36,6 +39,8 @@ function quickSummary(structure: CertificateStructure, der: Buffer): Certificate
   // OpenSSL calls a certificate a CA only when every extension is valid: a "yes" is left to it.
   if (mayBeCa(structure)) return null;
   const fingerprint = hash('sha256', der, 'hex').toUpperCase();
+  const keyUsage = extendedKeyUsage(structure);
+  if (keyUsage === null) return null;
   return {
     subject,
     issuer,
@@ -43,7 +48,34 @@ function quickSummary(structure: CertificateStructure, der: Buffer): Certificate
     validTo: notAfter.toISOString(),
     ca: false,
     fingerprint256: fingerprint.replace(/..(?!$)/g, '$&:'),
+    serialNumber: serialHex(structure.serialNumber),
+    keyUsage,
   };
+}
+
+const EXTENDED_KEY_USAGE = '2.5.29.37';
+
+/** The EKU OIDs as Node lists them; undefined without the extension, null when it looks odd (left to Node). */
+function extendedKeyUsage(structure: CertificateStructure): string[] | undefined | null {
+  const found = structure.extensions.filter((e) => e.oid === EXTENDED_KEY_USAGE);
+  if (found.length === 0) return undefined;
+  if (found.length > 1) return null;
+  try {
+    const value = (found[0] as { value: Uint8Array }).value;
+    const list = readTlv(value);
+    if (list.tag !== 0x30 || list.end !== value.length) return null;
+    return children(list).map(readOid);
+  } catch {
+    return null;
+  }
+}
+
+/** Upper-case hex without leading zero bytes, as Node's serialNumber. */
+function serialHex(serial: Tlv): string {
+  const bytes = Buffer.from(content(serial));
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start += 1;
+  return bytes.subarray(start).toString('hex').toUpperCase();
 }
 
 const BASIC_CONSTRAINTS = '2.5.29.19';
@@ -81,7 +113,7 @@ function issuerName(name: Tlv): string | null {
  * A Name as Node prints it (one "SN=value" line per RDN), or null when printing it would involve
  * escaping, multi-valued RDNs, other string types or unlisted attributes.
  */
-function nodeName(name: Tlv): string | null {
+export function nodeName(name: Tlv): string | null {
   const lines: string[] = [];
   for (const rdn of children(name)) {
     const attributes = children(rdn);

@@ -11,6 +11,7 @@ export interface RawExtension {
 export interface CertificateStructure {
   /** 1, 2 or 3. */
   version: number;
+  serialNumber: Tlv;
   issuer: Tlv;
   subject: Tlv;
   notBefore: Tlv;
@@ -74,6 +75,7 @@ export function readCertificateStructure(der: Uint8Array): CertificateStructure 
   if (!algorithmOid) throw new Error('bad signatureAlgorithm');
   return {
     version,
+    serialNumber: serial,
     issuer,
     subject,
     notBefore,

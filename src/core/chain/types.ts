@@ -16,7 +16,10 @@ export type ChainRule =
   | 'critical-extension'
   | 'name-constraints'
   | 'name-constraints-unsupported'
-  | 'host';
+  | 'host'
+  /** chain verify --crl (src/core/chain/revocation-check.ts). */
+  | 'revoked'
+  | 'crl';
 
 export type ChainCode =
   | 'MTLS_CHAIN_ISSUER_MISSING'
@@ -30,7 +33,9 @@ export type ChainCode =
   | 'MTLS_CHAIN_WRONG_PURPOSE'
   | 'MTLS_CHAIN_UNHANDLED_CRITICAL_EXTENSION'
   | 'MTLS_CHAIN_NAME_CONSTRAINTS'
-  | 'MTLS_CHAIN_HOST_MISMATCH';
+  | 'MTLS_CHAIN_HOST_MISMATCH'
+  | 'MTLS_CHAIN_CERT_REVOKED'
+  | 'MTLS_CHAIN_CRL_UNUSABLE';
 
 /** One broken rule, naming the certificate at fault and the fix. */
 export interface ChainProblem {

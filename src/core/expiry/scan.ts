@@ -3,14 +3,16 @@ import { resolve } from 'node:path';
 import { summarizeCertificate, type CertificateSummary } from '../certificate/summary.js';
 import { MtlsError } from '../errors.js';
 import { certificatesInBytes, certificatesInPlainBytes, isPkcs12, type FileCertificates } from './read.js';
-import { expiryRow, type ExpiryRow, type Thresholds } from './rows.js';
+import { crlRow, expiryRow, type ExpiryRow, type Thresholds } from './rows.js';
+import { crlsInBytes, type CrlSummary } from '../revocation/crl-summary.js';
+import { clientAuthSunsetFor, clientAuthSunsetWarning } from '../public-ca/client-auth-sunset.js';
 import { forEachLimited, walkFiles } from './walk.js';
 
 /** A target of `mtls expiry`, already told apart: a path (file or folder) or a live endpoint. */
 export type ExpiryTarget = { kind: 'path'; value: string } | { kind: 'endpoint'; value: string };
 
 /** Reads one endpoint's chain; injected so the core stays free of network code. */
-export type ChainReader = (endpoint: string) => Promise<{ ok: true; certificates: Buffer[] } | { ok: false; code: string; reason: string }>;
+export type ChainReader = (endpoint: string) => Promise<{ ok: true; certificates: Buffer[]; clientCertificateSent?: boolean } | { ok: false; code: string; reason: string }>;
 
 export interface ExpiryScanOptions {
   now: Date;
@@ -21,6 +23,8 @@ export interface ExpiryScanOptions {
   readChain: ChainReader;
   /** Endpoints in flight at once. */
   concurrency: number;
+  /** The client certificate chain presented to endpoints (--cert): reported with each endpoint, as origin 'client'. */
+  clientCertificates?: Buffer[];
   /** Called as work advances, for a spinner. */
   onProgress?: (progress: ExpiryProgress) => void;
 }
@@ -41,6 +45,8 @@ export interface ExpiryReport {
   skipped: { source: string; reason: string }[];
   /** Endpoints that could not be reached. */
   unreachable: { endpoint: string; code: string; reason: string }[];
+  /** Things to act on that are not expiry: public-CA client certificates that cannot be renewed as they are. */
+  warnings: { source: string; name: string; warning: string }[];
   /** Files in folders that hold no certificate (keys, other files): passed over quietly. */
   ignoredFiles: number;
   counts: { files: number; endpoints: number; certificates: number; expired: number; failing: number; warning: number };
@@ -55,21 +61,40 @@ export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOpt
   const progress: ExpiryProgress = { files: 0, certificates: 0, endpoints: 0 };
   let ignoredFiles = 0;
   const report = () => options.onProgress?.({ ...progress });
-  const add = (certificates: CertificateSummary[], source: string) => {
-    certificates.forEach((cert, i) => rows.push(expiryRow(cert, source, i, options.now, options.thresholds)));
+  const add = (certificates: CertificateSummary[], source: string, origin: ExpiryRow['origin'] = 'file') => {
+    certificates.forEach((cert, i) => {
+      const row = expiryRow(cert, source, i, options.now, options.thresholds);
+      row.origin = origin;
+      if (origin === 'client' && i === 0) row.role = 'client';
+      // A clientAuth leaf under a public CA: its issuer, and every issuer above it in the same file or chain.
+      const sunset = cert.ca ? null : clientAuthSunsetFor(cert.keyUsage, certificates.slice(i).map((c) => c.issuer));
+      if (sunset) row.clientAuthSunset = { ...sunset, warning: clientAuthSunsetWarning(sunset, options.now) };
+      rows.push(row);
+    });
     progress.certificates += certificates.length;
+  };
+  const addCrls = (crls: CrlSummary[], source: string) => {
+    crls.forEach((crl, i) => {
+      if (crl.nextUpdate) rows.push(crlRow({ ...crl, nextUpdate: crl.nextUpdate }, source, i, options.now, options.thresholds));
+      else skipped.push({ source, reason: `the CRL of "${crl.issuer.replace(/\n/g, ', ')}" has no nextUpdate, so its staleness cannot be judged` });
+    });
   };
 
   const file = new FileReader();
   // One file at a time, synchronously: for small local files a trip through the thread pool or
   // the microtask queue costs more than the read. Only PKCS#12 waits, for its reader to load.
-  const readOne = (path: string): FileCertificates<CertificateSummary> | Promise<FileCertificates<CertificateSummary>> => {
+  type Found = FileCertificates<CertificateSummary> | { kind: 'crls'; crls: CrlSummary[] };
+  const readOne = (path: string): Found | Promise<Found> => {
     const bytes = file.read(path);
-    return isPkcs12(bytes) ? certificatesInBytes(Buffer.from(bytes), options.password, summarizeCertificate) : certificatesInPlainBytes(bytes, summarizeCertificate);
+    if (isPkcs12(bytes)) return certificatesInBytes(Buffer.from(bytes), options.password, summarizeCertificate);
+    const found = certificatesInPlainBytes(bytes, summarizeCertificate);
+    // Not a certificate file: perhaps a CRL, whose nextUpdate is an expiry date too.
+    return found.kind === 'ignored' ? (crlsInBytes(bytes) ?? found) : found;
   };
-  const record = (found: FileCertificates<CertificateSummary>, label: string, explicit: boolean) => {
+  const record = (found: Found, label: string, explicit: boolean) => {
     progress.files += 1;
     if (found.kind === 'certificates') add(found.certificates, label);
+    else if (found.kind === 'crls') addCrls(found.crls, label);
     else if (found.kind === 'skipped') skipped.push({ source: label, reason: found.reason });
     else if (explicit) skipped.push({ source: label, reason: 'holds no certificate' });
     else ignoredFiles += 1;
@@ -111,10 +136,12 @@ export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOpt
   await forEachLimited(targets.filter((t) => t.kind === 'endpoint'), options.concurrency, async (target) => {
     const chain = await options.readChain(target.value);
     progress.endpoints += 1;
+    const label = endpointLabel(target.value);
     if (chain.ok) {
-      add(chain.certificates.map(summarizeCertificate), target.value);
+      add(chain.certificates.map(summarizeCertificate), label, 'server');
+      if (options.clientCertificates?.length) add(options.clientCertificates.map(summarizeCertificate), label, 'client');
     } else {
-      unreachable.push({ endpoint: target.value, code: chain.code, reason: chain.reason });
+      unreachable.push({ endpoint: label, code: chain.code, reason: chain.reason.split(target.value).join(label) });
     }
     report();
   });
@@ -131,6 +158,7 @@ export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOpt
     rows,
     skipped,
     unreachable,
+    warnings: rows.flatMap((r) => (r.clientAuthSunset ? [{ source: r.source, name: r.name, warning: r.clientAuthSunset.warning }] : [])),
     ignoredFiles,
     counts: {
       files: progress.files,
@@ -142,6 +170,20 @@ export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOpt
     },
     ok: failing === 0 && unreachable.length === 0,
   };
+}
+
+/**
+ * An endpoint as it may be shown anywhere (rows, metrics labels, CSV): an https:// URL loses its
+ * user:password, query and fragment (tokens live there); host:port stays as given.
+ */
+export function endpointLabel(value: string): string {
+  if (!/^https:\/\//i.test(value)) return value;
+  try {
+    const url = new URL(value);
+    return `${url.protocol}//${url.host}${url.pathname === '/' && !value.replace(/^https:\/\/[^/]*/i, '').startsWith('/') ? '' : url.pathname}`;
+  } catch {
+    return 'https://(unparseable URL)';
+  }
 }
 
 /** A gate that checked nothing must not pass: the targets held no certificate at all. */

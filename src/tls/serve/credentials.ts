@@ -67,7 +67,12 @@ export async function loadServeCredentials(sources: ServeCredentialSources): Pro
   };
 }
 
-async function readCrl(path: string, cwd: string): Promise<string> {
+/**
+ * Every CRL of the file, one PEM string each: Node reads a single CRL from each string it is
+ * given, so a crl.pem holding an intermediate's and a root's list would lose the second, and
+ * every client chain through that intermediate would fail with UNABLE_TO_GET_CRL.
+ */
+async function readCrl(path: string, cwd: string): Promise<string[]> {
   let bytes: Buffer;
   try {
     bytes = await readFile(resolve(cwd, path));
@@ -76,10 +81,11 @@ async function readCrl(path: string, cwd: string): Promise<string> {
   }
   const text = bytes.toString('latin1');
   if (containsPem(text)) {
-    if (!text.includes('-----BEGIN X509 CRL-----')) throw new MtlsError('MTLS_WRONG_CONTENT', `${path} holds no X509 CRL block (--crl).`, { details: { path } });
-    return text;
+    const blocks = text.match(/-----BEGIN X509 CRL-----[\s\S]*?-----END X509 CRL-----/g);
+    if (!blocks) throw new MtlsError('MTLS_WRONG_CONTENT', `${path} holds no X509 CRL block (--crl).`, { details: { path } });
+    return blocks.map((block) => `${block}\n`);
   }
-  return toPem('X509 CRL', bytes);
+  return [toPem('X509 CRL', bytes)];
 }
 
 /** The sources that are files: those are watched. Inline PEM, base64 and stdin cannot change. */

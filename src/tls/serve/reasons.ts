@@ -55,7 +55,7 @@ export function refusalReason(verifyError: string | null, peer: CertificateFacts
     return { code: 'MTLS_SERVE_CLIENT_REVOKED', reason: `the client certificate ${name} (serial ${peer.serialNumber}) is revoked by its CA (--crl)`, detail };
   }
   if (CRL_PROBLEMS.has(error)) {
-    return { code: 'MTLS_SERVE_CRL_PROBLEM', reason: `the revocation of ${name} cannot be checked: ${error === 'UNABLE_TO_GET_CRL' ? `--crl holds no CRL from its issuer "${peer.issuer}"` : `the CRL is unusable (${error})`}`, detail };
+    return { code: 'MTLS_SERVE_CRL_PROBLEM', reason: `the revocation of ${name} cannot be checked: ${error === 'UNABLE_TO_GET_CRL' ? `--crl holds no CRL from one of the CAs of its chain (it was issued by "${peer.issuer}"; an intermediate needs its root's CRL too)` : `the CRL is unusable (${error})`}`, detail };
   }
   if (error === 'CERT_SIGNATURE_FAILURE') {
     return { code: 'MTLS_CHAIN_BAD_SIGNATURE', reason: `the signature on the client certificate ${name} does not verify with the key of "${peer.issuer}"`, detail };

@@ -1,0 +1,3 @@
+import { trustCommand } from './ca-install.js';
+
+export default trustCommand('uninstall');
