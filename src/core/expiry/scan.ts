@@ -1,7 +1,8 @@
-import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { summarizeCertificate, type CertificateSummary } from '../certificate/summary.js';
 import { MtlsError } from '../errors.js';
+import { BoundedFileReader, MAX_INPUT_BYTES, MAX_SCANNED_FILE_BYTES, megabytes } from '../fs/read.js';
 import { certificatesInBytes, certificatesInPlainBytes, isPkcs12, type FileCertificates } from './read.js';
 import { expiryRow, type ExpiryRow, type Thresholds } from './rows.js';
 import { forEachLimited, walkFiles } from './walk.js';
@@ -37,8 +38,8 @@ export interface ExpiryReport {
   fail: string;
   /** Sorted by notAfter, soonest first. */
   rows: ExpiryRow[];
-  /** Certificate containers that could not be opened, with the reason. */
-  skipped: { source: string; reason: string }[];
+  /** Files and certificates that could not be read, with the reason (and its diagnosis code, when one applies). */
+  skipped: { source: string; reason: string; code?: string }[];
   /** Endpoints that could not be reached. */
   unreachable: { endpoint: string; code: string; reason: string }[];
   /** Files in folders that hold no certificate (keys, other files): passed over quietly. */
@@ -60,17 +61,19 @@ export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOpt
     progress.certificates += certificates.length;
   };
 
-  const file = new FileReader();
+  const file = new BoundedFileReader();
   // One file at a time, synchronously: for small local files a trip through the thread pool or
   // the microtask queue costs more than the read. Only PKCS#12 waits, for its reader to load.
-  const readOne = (path: string): FileCertificates<CertificateSummary> | Promise<FileCertificates<CertificateSummary>> => {
-    const bytes = file.read(path);
+  // A file named on the command line may be as large as any credential; one met in a folder is
+  // held to less, since a scan reads many (a larger one is listed as skipped, never read).
+  const readOne = (path: string, label: string, explicit: boolean): FileCertificates<CertificateSummary> | Promise<FileCertificates<CertificateSummary>> => {
+    const bytes = file.read(path, { limit: explicit ? MAX_INPUT_BYTES : MAX_SCANNED_FILE_BYTES, label });
     return isPkcs12(bytes) ? certificatesInBytes(Buffer.from(bytes), options.password, summarizeCertificate) : certificatesInPlainBytes(bytes, summarizeCertificate);
   };
   const record = (found: FileCertificates<CertificateSummary>, label: string, explicit: boolean) => {
     progress.files += 1;
     if (found.kind === 'certificates') add(found.certificates, label);
-    else if (found.kind === 'skipped') skipped.push({ source: label, reason: found.reason });
+    else if (found.kind === 'skipped') skipped.push({ source: label, reason: found.reason, ...(found.code ? { code: found.code } : {}) });
     else if (explicit) skipped.push({ source: label, reason: 'holds no certificate' });
     else ignoredFiles += 1;
     if (progress.files % 100 === 0) report();
@@ -91,20 +94,19 @@ export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOpt
       for (const path of walkFiles(absolute)) {
         const label = target.value.replace(/\/$/, '') + path.slice(absolute.length);
         try {
-          const found = readOne(path);
+          const found = readOne(path, label, false);
           record(found instanceof Promise ? await found : found, label, false);
         } catch (error) {
           // A file that vanished while walking held nothing to report; one we cannot read may hold a
           // certificate about to expire, so it must show up rather than pass for "no certificate".
-          const { code, message } = error as NodeJS.ErrnoException;
-          if (code === 'ENOENT') ignoredFiles += 1;
-          else skipped.push({ source: label, reason: `cannot be read (${code ?? message})` });
+          if (error instanceof MtlsError && error.code === 'MTLS_FILE_NOT_FOUND') ignoredFiles += 1;
+          else skipped.push(unreadInFolder(label, error));
         }
         // Let timers run now and then (a spinner's frames): the loop above never waits.
         if (++walked % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
       }
     } else {
-      record(await readOne(absolute), target.value, true);
+      record(await readOne(absolute, target.value, true), target.value, true);
     }
   }
 
@@ -112,7 +114,9 @@ export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOpt
     const chain = await options.readChain(target.value);
     progress.endpoints += 1;
     if (chain.ok) {
-      add(chain.certificates.map(summarizeCertificate), target.value);
+      const certificates = summarizeChain(chain.certificates);
+      if (Array.isArray(certificates)) add(certificates, target.value);
+      else skipped.push({ source: target.value, ...certificates });
     } else {
       unreachable.push({ endpoint: target.value, code: chain.code, reason: chain.reason });
     }
@@ -153,23 +157,30 @@ function nothingFound(targets: ExpiryTarget[], skipped: ExpiryReport['skipped'])
   });
 }
 
-/** Reads whole files into one buffer, reused from file to file (a scan makes no garbage per read). */
-class FileReader {
-  private buffer = Buffer.allocUnsafe(64 * 1024);
+/** Why a file in a folder was not read, as a skipped row. */
+function unreadInFolder(label: string, error: unknown): ExpiryReport['skipped'][number] {
+  if (!(error instanceof MtlsError)) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    return { source: label, reason: `cannot be read (${code ?? message})`, code: 'MTLS_FILE_UNREADABLE' };
+  }
+  const { bytes, limit, type, reason } = error.details;
+  if (error.code === 'MTLS_INPUT_TOO_LARGE') {
+    const size = typeof bytes === 'number' ? megabytes(bytes) : `more than ${megabytes(Number(limit))}`;
+    return { source: label, reason: `${size}, over the ${megabytes(Number(limit))} limit for a file in a folder; not read`, code: error.code };
+  }
+  if (type) return { source: label, reason: `${type}, not a file; not read`, code: error.code };
+  return { source: label, reason: `cannot be read (${reason ?? error.message})`, code: error.code };
+}
 
-  /** The file's bytes, valid until the next read. */
-  read(path: string): Buffer {
-    const fd = openSync(path, 'r');
+/** A server's chain, or the reason one of its certificates cannot be summarised (a damaged time, say). */
+function summarizeChain(ders: Buffer[]): CertificateSummary[] | { reason: string; code: string } {
+  const summaries: CertificateSummary[] = [];
+  for (const [i, der] of ders.entries()) {
     try {
-      let length = 0;
-      for (;;) {
-        if (length === this.buffer.length) this.buffer = Buffer.concat([this.buffer, Buffer.allocUnsafe(this.buffer.length)]);
-        const count = readSync(fd, this.buffer, length, this.buffer.length - length, null);
-        if (count === 0) return this.buffer.subarray(0, length);
-        length += count;
-      }
-    } finally {
-      closeSync(fd);
+      summaries.push(summarizeCertificate(der));
+    } catch (error) {
+      return { reason: `certificate ${i + 1} the server sent cannot be read (${error instanceof Error ? error.message : 'damaged'})`, code: 'MTLS_CERT_CORRUPT' };
     }
   }
+  return summaries;
 }

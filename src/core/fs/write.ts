@@ -1,8 +1,9 @@
 import { constants } from 'node:fs';
-import { link, open, rename, rm, stat, mkdir, writeFile } from 'node:fs/promises';
+import { link, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { MtlsError } from '../errors.js';
+import { makeFolders } from './mkdir.js';
 
 export interface WriteOptions {
   /** 0o600 for private keys and PKCS#12 files; 0o644 for certificates. */
@@ -69,7 +70,7 @@ export async function writeOutputFile(path: string, data: string | Uint8Array): 
 export async function stageFile(path: string, data: string | Uint8Array, mode: number): Promise<StagedFile> {
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    await mkdir(dirname(path), { recursive: true });
+    await makeFolders(dirname(path));
     const handle = await open(temporary, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, mode);
     try {
       await handle.writeFile(data);
