@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { MtlsError } from '../errors.js';
 
 /**
@@ -17,11 +17,19 @@ export const MAX_INPUT_BYTES = 32 * 1024 * 1024;
  */
 export const MAX_SCANNED_FILE_BYTES = 8 * 1024 * 1024;
 
+/** A request body from `-d @FILE` is read whole before sending, as curl does: this bounds its memory. */
+export const MAX_REQUEST_BODY_BYTES = 64 * 1024 * 1024;
+
 export interface BoundedReadOptions {
   /** Most bytes accepted; a larger file is refused without being read. */
   limit: number;
   /** The path as the user gave it, for messages (defaults to the path). */
   label?: string;
+  /**
+   * Read a pipe too (capped like a file), for secrets: `--pass file:<(vault read …)` hands over a
+   * pipe. Opening a named pipe waits for its writer, as `cat` does.
+   */
+  allowPipe?: boolean;
 }
 
 /**
@@ -61,7 +69,7 @@ export function assertReadableFile(info: Stats, path: string, options: BoundedRe
 
 export function tooLarge(label: string, size: number | null, limit: number): MtlsError {
   const what = size === null ? `more than ${megabytes(limit)}` : `${megabytes(size)}`;
-  return new MtlsError('MTLS_INPUT_TOO_LARGE', `${label} is ${what}, larger than any credential file (the limit is ${megabytes(limit)}); it was not read.`, {
+  return new MtlsError('MTLS_INPUT_TOO_LARGE', `${label} is ${what}, over the ${megabytes(limit)} limit; it was not read.`, {
     details: { path: label, limit, ...(size === null ? {} : { bytes: size }) },
   });
 }
@@ -80,9 +88,10 @@ function unreadable(label: string, error: unknown): MtlsError {
 /** Reads a regular file of at most `limit` bytes; anything else is an MtlsError (exit 2). */
 export async function readFileBounded(path: string, options: BoundedReadOptions): Promise<Buffer> {
   const label = options.label ?? path;
+  const pipe = options.allowPipe === true && (await stat(path).then((info) => info.isFIFO(), () => false));
   let handle;
   try {
-    handle = await open(path, OPEN_FLAGS);
+    handle = await open(path, pipe ? constants.O_RDONLY : OPEN_FLAGS);
   } catch (error) {
     throw unreadable(label, error);
   }
@@ -93,7 +102,7 @@ export async function readFileBounded(path: string, options: BoundedReadOptions)
     } catch (error) {
       throw unreadable(label, error);
     }
-    assertReadableFile(info, path, options);
+    if (!(pipe && info.isFIFO())) assertReadableFile(info, path, options);
     // The size may be stale (a growing file) or 0 (/proc): read to the end, never past the limit.
     let buffer: Buffer = Buffer.allocUnsafe(Math.min(options.limit + 1, Math.max(info.size + 1, 4096)));
     let length = 0;
