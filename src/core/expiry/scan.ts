@@ -5,7 +5,7 @@ import { MtlsError } from '../errors.js';
 import { BoundedFileReader, MAX_INPUT_BYTES, MAX_SCANNED_FILE_BYTES, megabytes } from '../fs/read.js';
 import { certificatesInBytes, certificatesInPlainBytes, isPkcs12, type FileCertificates } from './read.js';
 import { expiryRow, type ExpiryRow, type Thresholds } from './rows.js';
-import { forEachLimited, walkFiles } from './walk.js';
+import { forEachLimited, walkEntries } from './walk.js';
 
 /** A target of `mtls expiry`, already told apart: a path (file or folder) or a live endpoint. */
 export type ExpiryTarget = { kind: 'path'; value: string } | { kind: 'endpoint'; value: string };
@@ -91,8 +91,12 @@ export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOpt
     }
     if (info.isDirectory()) {
       let walked = 0;
-      for (const path of walkFiles(absolute)) {
+      for (const { path, special } of walkEntries(absolute)) {
         const label = target.value.replace(/\/$/, '') + path.slice(absolute.length);
+        if (special !== null) {
+          skipped.push({ source: label, reason: `${special}, not a file; not read`, code: 'MTLS_FILE_UNREADABLE' });
+          continue;
+        }
         try {
           const found = readOne(path, label, false);
           record(found instanceof Promise ? await found : found, label, false);
@@ -100,13 +104,21 @@ export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOpt
           // A file that vanished while walking held nothing to report; one we cannot read may hold a
           // certificate about to expire, so it must show up rather than pass for "no certificate".
           if (error instanceof MtlsError && error.code === 'MTLS_FILE_NOT_FOUND') ignoredFiles += 1;
-          else skipped.push(unreadInFolder(label, error));
+          else skipped.push(unread(label, error, 'in a folder'));
         }
         // Let timers run now and then (a spinner's frames): the loop above never waits.
         if (++walked % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
       }
     } else {
-      record(await readOne(absolute, target.value, true), target.value, true);
+      // A device, FIFO or oversized file named here is listed as skipped, as in a folder; with
+      // nothing else to check, that ends in MTLS_EXPIRY_NO_CERTIFICATES naming why.
+      let found: FileCertificates<CertificateSummary> | Promise<FileCertificates<CertificateSummary>> | null = null;
+      try {
+        found = readOne(absolute, target.value, true);
+      } catch (error) {
+        skipped.push(unread(target.value, error, 'here'));
+      }
+      if (found) record(await found, target.value, true);
     }
   }
 
@@ -157,8 +169,8 @@ function nothingFound(targets: ExpiryTarget[], skipped: ExpiryReport['skipped'])
   });
 }
 
-/** Why a file in a folder was not read, as a skipped row. */
-function unreadInFolder(label: string, error: unknown): ExpiryReport['skipped'][number] {
+/** Why a file was not read, as a skipped row. */
+function unread(label: string, error: unknown, where: 'here' | 'in a folder'): ExpiryReport['skipped'][number] {
   if (!(error instanceof MtlsError)) {
     const { code, message } = error as NodeJS.ErrnoException;
     return { source: label, reason: `cannot be read (${code ?? message})`, code: 'MTLS_FILE_UNREADABLE' };
@@ -166,7 +178,7 @@ function unreadInFolder(label: string, error: unknown): ExpiryReport['skipped'][
   const { bytes, limit, type, reason } = error.details;
   if (error.code === 'MTLS_INPUT_TOO_LARGE') {
     const size = typeof bytes === 'number' ? megabytes(bytes) : `more than ${megabytes(Number(limit))}`;
-    return { source: label, reason: `${size}, over the ${megabytes(Number(limit))} limit for a file in a folder; not read`, code: error.code };
+    return { source: label, reason: `${size}, over the ${megabytes(Number(limit))} limit for a file ${where === 'here' ? 'to check' : 'in a folder'}; not read`, code: error.code };
   }
   if (type) return { source: label, reason: `${type}, not a file; not read`, code: error.code };
   return { source: label, reason: `cannot be read (${reason ?? error.message})`, code: error.code };
