@@ -97,6 +97,8 @@ test(`fuzz: expiry and inspect of bit-flipped DER certificates never end in an i
   for (let i = 0; i < 150; i++) flips.push([random.int(der.length), random.int(8)]);
   const problems: string[] = [];
   const codes = new Map<number, number>();
+  // The first run of each command loads its modules: not the time a damaged input costs.
+  for (const command of ['expiry', 'inspect']) await runInProcess([command, GOOD_CERT]);
   for (const [i, [at, bit]] of flips.entries()) {
     const path = join(dir, `flipped-${at}-${bit}.der`);
     writeFileSync(path, flipBit(der, at, bit));
