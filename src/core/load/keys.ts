@@ -1,7 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { MtlsError } from '../errors.js';
 import { describeKey } from '../key/describe.js';
-import { MAX_PBKDF2_ITERATIONS } from '../pkcs12/budget.js';
+import { MAX_PBKDF2_ITERATIONS } from '../kdf-limits.js';
 import { keyDerivationIterations } from './pbe-names.js';
 import { toPem, type PemBlock } from './pem.js';
 import type { KeyEncoding, LoadedKey, LockedKey, LoadOptions } from './types.js';

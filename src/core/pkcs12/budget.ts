@@ -5,24 +5,15 @@
  * OpenSSL has no cap (any count up to 2^31 - 1 is run); Java's PKCS#12 keystore refuses more
  * than 5,000,000. Real files use 2,048 (OpenSSL's default) to 10,000 (Java, Windows); the
  * highest in use follow OWASP's PBKDF2 advice (600,000 for SHA-256, 1,300,000 for SHA-1), and
- * OpenSSL's `-iter` applies the same count to the MAC, which uses the PKCS#12 KDF.
+ * OpenSSL's `-iter` applies the same count to the MAC, which uses the PKCS#12 KDF. Measured with
+ * OpenSSL 3.0 (`openssl pkcs12 -in F -nodes`, CPU time): 0.6 s at 1M iterations, 2.8 s at 5M.
  */
 import { MtlsError } from '../errors.js';
+import { MAX_PBKDF2_ITERATIONS, MAX_PKCS12_KDF_ITERATIONS } from '../kdf-limits.js';
+
+export { MAX_PBKDF2_ITERATIONS, MAX_PKCS12_KDF_ITERATIONS };
 
 export type Kdf = 'pkcs12' | 'pbkdf2';
-
-/**
- * PBKDF2 runs natively (node:crypto, ~0.3 s per million HMAC-SHA256 rounds), as in OpenSSL:
- * 10 million per derivation is twice anything in use and a few seconds.
- */
-export const MAX_PBKDF2_ITERATIONS = 10_000_000;
-
-/**
- * The PKCS#12 KDF (RFC 7292 appendix B) has no native implementation in Node, so each round is
- * one call into node:crypto (~1 µs, four times OpenSSL's C loop): 2 million per derivation stays
- * above OWASP's 1.3 million and under ~2 s.
- */
-export const MAX_PKCS12_KDF_ITERATIONS = 2_000_000;
 
 /**
  * Per file, all derivations together: the MAC is tried with up to three forms of the password
