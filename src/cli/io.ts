@@ -29,7 +29,11 @@ export function processIo(): Io {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    readStdin: () => readStream(process.stdin),
+    // Capped: `mtls inspect - < /dev/zero` stops at the limit rather than buffering forever.
+    readStdin: async () => {
+      const { MAX_INPUT_BYTES, readStreamBounded } = await import('../core/fs/read.js');
+      return readStreamBounded(process.stdin, MAX_INPUT_BYTES);
+    },
     env: process.env,
     cwd: process.cwd(),
     onSignal: (signal, handler) => {
@@ -37,10 +41,4 @@ export function processIo(): Io {
       return () => process.off(signal, handler);
     },
   };
-}
-
-export async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks);
 }

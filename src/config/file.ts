@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { MtlsError } from '../core/errors.js';
+import { MAX_INPUT_BYTES, readFileBounded } from '../core/fs/read.js';
 
 /** One set of credential settings: the config file's defaults or one target's overrides. */
 export interface CredentialProfile {
@@ -35,10 +35,11 @@ export async function loadConfigFile(explicit: string | undefined, cwd: string):
   if (!explicit && !existsSync(path)) return null;
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readFileBounded(path, { limit: MAX_INPUT_BYTES, label: `Config file ${explicit ?? path}` })).toString('utf8');
   } catch (error) {
+    if (error instanceof MtlsError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new MtlsError(code === 'ENOENT' ? 'MTLS_FILE_NOT_FOUND' : 'MTLS_FILE_UNREADABLE', `Config file ${explicit ?? path}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code})`}.`);
+    throw new MtlsError('MTLS_FILE_UNREADABLE', `Config file ${explicit ?? path}: cannot be read (${code}).`);
   }
   let data: unknown;
   try {
@@ -123,7 +124,7 @@ async function interpolate(
       out += value;
     } else {
       try {
-        out += (await readFile(resolve(base, name), 'utf8')).replace(/\r?\n$/, '');
+        out += (await readFileBounded(resolve(base, name), { limit: MAX_INPUT_BYTES, allowPipe: true })).toString('utf8').replace(/\r?\n$/, '');
       } catch {
         fail(where, `uses {file:${name}}, which cannot be read`);
       }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { MAX_SCANNED_FILE_BYTES, readFileBounded } from './fs/read.js';
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ParsedCertificate } from './certificate/parse.js';
@@ -68,7 +68,8 @@ export async function certificatesNear(path: string): Promise<CertificateCandida
   try {
     const entries = (await readdir(folder, { withFileTypes: true })).filter((e) => e.isFile()).slice(0, MAX_NEIGHBOURS);
     for (const file of entries.map((e) => join(folder, e.name))) {
-      const read = await certificatesInBytes(await readFile(file), undefined).catch(() => null);
+      const bytes = await readFileBounded(file, { limit: MAX_SCANNED_FILE_BYTES }).catch(() => null);
+      const read = bytes ? await certificatesInBytes(bytes, undefined).catch(() => null) : null;
       if (read?.kind !== 'certificates') continue;
       for (const x509 of read.certificates) {
         found.push({ name: commonName(x509.subject) ?? x509.subject, from: file, spkiSha256: describeKey(x509.publicKey).spkiSha256 });

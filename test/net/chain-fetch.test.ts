@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { issue } from '../unit/chain-corpus.js';
 import { runCli, STACK_TRACE } from '../helpers/cli.js';
+import { runCliMeasured } from '../helpers/measured.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /**
@@ -16,10 +17,27 @@ const dir = tempDir();
 const now = new Date();
 const root = await issue({ name: 'fetch root', ca: true }, now);
 const intermediate = await issue({ name: 'fetch intermediate', ca: true, issuer: root, pathLen: 0 }, now);
+/** Sends bytes until the client goes away, minding backpressure (an answer of no end). */
+function pumpForever(response: ServerResponse): void {
+  const chunk = Buffer.alloc(64 * 1024, 0x41);
+  const write = () => {
+    while (!response.destroyed && response.write(chunk));
+    if (!response.destroyed) response.once('drain', write);
+  };
+  write();
+}
+
 const server = createServer((request, response) => {
   if (request.url === '/intermediate.der') {
     response.writeHead(200, { 'content-type': 'application/pkix-cert' });
     response.end(Buffer.from(intermediate.cert.rawData));
+  } else if (request.url === '/endless.der') {
+    response.writeHead(200, { 'content-type': 'application/pkix-cert' });
+    pumpForever(response);
+  } else if (request.url === '/honest-huge.der') {
+    // Says 3 GiB up front, and would send them.
+    response.writeHead(200, { 'content-type': 'application/pkix-cert', 'content-length': String(3 * 1024 ** 3) });
+    pumpForever(response);
   } else {
     response.writeHead(404).end();
   }
@@ -47,5 +65,17 @@ test('an AIA URL that answers 404 is reported, and the chain is called incomplet
   const result = await runCli(['chain', 'build', join(dir, 'orphan.pem'), '--fetch', '--from', join(dir, 'root.pem')], { cwd: dir });
   assert.equal(result.code, 1);
   assert.match(result.stderr, /missing\.der → HTTP 404/);
+  assert.doesNotMatch(result.stdout + result.stderr, STACK_TRACE);
+});
+
+test('an AIA URL that answers without end, or announces 3 GiB, is cut at the 1 MiB cap while streaming: prompt, in bounded memory', async () => {
+  const leaf = await issue({ name: 'flooded leaf', issuer: intermediate, ca: 'false', caIssuers: [`${base}/endless.der`, `${base}/honest-huge.der`] }, now);
+  writeFileSync(join(dir, 'flooded.pem'), leaf.cert.toString('pem'));
+  const result = await runCliMeasured(['chain', 'build', join(dir, 'flooded.pem'), '--fetch', '--from', join(dir, 'root.pem')], { cwd: dir, timeoutMs: 60_000 });
+  assert.equal(result.killed, false, 'chain build --fetch did not end');
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /endless\.der → the answer is too large to be a certificate/);
+  assert.match(result.stderr, /honest-huge\.der → the answer is too large to be a certificate/);
+  assert.ok(result.maxRssMb < 250, `peak RSS ${result.maxRssMb} MB`);
   assert.doesNotMatch(result.stdout + result.stderr, STACK_TRACE);
 });

@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { MAX_SCANNED_FILE_BYTES, readFileBounded } from '../../core/fs/read.js';
 import { resolve } from 'node:path';
 import type { CommandAction } from '../action.js';
 import type { Context } from '../context.js';
@@ -66,8 +67,10 @@ async function candidatesFrom(value: string, ctx: Context): Promise<Candidate[]>
   }
   const found: Candidate[] = [];
   for await (const file of walkFiles(path)) {
-    const read = await certificatesInBytes(await readFile(file), undefined);
-    if (read.kind !== 'certificates') continue;
+    // Candidates only: a file too large or unreadable is passed over, as one holding no certificate is.
+    const bytes = await readFileBounded(file, { limit: MAX_SCANNED_FILE_BYTES }).catch(() => null);
+    const read = bytes ? await certificatesInBytes(bytes, undefined) : null;
+    if (read?.kind !== 'certificates') continue;
     const label = value.replace(/\/$/, '') + file.slice(path.length);
     for (const x509 of read.certificates) found.push({ cert: parseCertificate(x509.raw, label), from: label });
   }

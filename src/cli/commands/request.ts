@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { resolve as resolvePath } from 'node:path';
 import type { CommandAction } from '../action.js';
@@ -7,6 +6,7 @@ import { loadCliCredentials, onceStdin } from '../credentials.js';
 import { parseHttpsUrl, usage } from '../url.js';
 import type { CredentialFlags } from '../../config/resolve.js';
 import { MtlsError } from '../../core/errors.js';
+import { MAX_REQUEST_BODY_BYTES, readFileBounded } from '../../core/fs/read.js';
 import { writeOutputFile } from '../../core/fs/write.js';
 import { performRequest, type RequestResult } from '../../tls/request.js';
 import { proxyFor, type ProxyTlsOptions } from '../../tls/proxy.js';
@@ -72,14 +72,11 @@ async function readBody(flags: RequestFlags, ctx: Context): Promise<{ body?: Buf
 
 /** curl's @FILE and @- forms; anything else is the body itself. */
 async function dataValue(value: string, ctx: Context): Promise<Buffer> {
-  if (value === '@-') return onceStdin(ctx)();
+  if (value === '@-' || value === '@/dev/stdin') return onceStdin(ctx)();
   if (!value.startsWith('@')) return Buffer.from(value);
   const path = resolvePath(ctx.io.cwd, value.slice(1));
-  try {
-    return await readFile(path);
-  } catch {
-    throw new MtlsError('MTLS_FILE_NOT_FOUND', `The request body file ${path} cannot be read.`);
-  }
+  // Capped, and read whole before sending (as curl's -d): a pipe (`-d @<(…)`) is read too.
+  return readFileBounded(path, { limit: MAX_REQUEST_BODY_BYTES, allowPipe: true, label: `The request body file ${path}` });
 }
 
 const request: CommandAction<RequestFlags> = async (args, flags, ctx) => {

@@ -27,7 +27,19 @@ export function summarizeCertificate(der: Buffer): CertificateSummary {
     structure = null;
   }
   const quick = structure ? quickSummary(structure, der) : null;
-  return quick ?? new X509Certificate(der);
+  return quick ?? checkedTimes(new X509Certificate(der));
+}
+
+/**
+ * OpenSSL parses a certificate whose validity times are damaged (a bit flipped in "240101…Z"),
+ * and Node then reports them as the text "Bad time value": such a certificate has no expiry to
+ * report, so it is refused as damaged, as one that does not parse at all is.
+ */
+function checkedTimes(certificate: X509Certificate): X509Certificate {
+  for (const [field, value] of [['notBefore', certificate.validFrom], ['notAfter', certificate.validTo]] as const) {
+    if (!Number.isFinite(Date.parse(value))) throw new Error(`the certificate's ${field} time cannot be read (${value})`);
+  }
+  return certificate;
 }
 
 function quickSummary(structure: CertificateStructure, der: Buffer): CertificateSummary | null {

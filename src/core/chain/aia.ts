@@ -15,19 +15,43 @@ export async function fetchIssuerCertificates(url: string, timeoutMs: number): P
   const { Agent, interceptors, request } = (loaded as unknown as { default?: typeof loaded }).default ?? loaded;
   // undici 7 follows redirects only through its interceptor (the old maxRedirections option throws).
   const dispatcher = new Agent().compose(interceptors.redirect({ maxRedirections: 3 }));
+  let aborted = false;
   try {
     const response = await request(url, { method: 'GET', dispatcher, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
     if (response.statusCode !== 200) {
-      await response.body.dump();
+      await response.body.dump(); // undici reads at most 128 KiB of it, then drops the rest
       throw new Error(`HTTP ${response.statusCode}`);
     }
-    return certificatesFrom(Buffer.from(await response.body.arrayBuffer()), url);
+    const bytes = await readCapped(response.body, Number(response.headers['content-length'] ?? 0), () => (aborted = true));
+    return decodeCredential({ bytes, origin: url, fromBase64: false }).certificates;
   } finally {
-    await dispatcher.close();
+    // close() would wait for a body still arriving (an endless one never ends): drop it instead.
+    await (aborted ? dispatcher.destroy() : dispatcher.close());
   }
 }
 
-function certificatesFrom(bytes: Buffer, url: string): ParsedCertificate[] {
-  if (bytes.length > MAX_BYTES) throw new Error('the answer is too large to be a certificate');
-  return decodeCredential({ bytes, origin: url, fromBase64: false }).certificates;
+const TOO_LARGE = 'the answer is too large to be a certificate';
+
+/**
+ * The body, counted as it arrives: past MAX_BYTES (or a Content-Length that says so) the
+ * download stops at once, so an endless or huge answer costs at most one chunk over the cap.
+ */
+async function readCapped(body: AsyncIterable<Uint8Array> & { destroy(): unknown }, declaredLength: number, abort: () => void): Promise<Buffer> {
+  if (declaredLength > MAX_BYTES) {
+    abort();
+    body.destroy();
+    throw new Error(TOO_LARGE);
+  }
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of body) {
+    length += chunk.length;
+    if (length > MAX_BYTES) {
+      abort();
+      body.destroy();
+      throw new Error(TOO_LARGE);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }

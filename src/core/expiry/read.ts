@@ -9,7 +9,7 @@ export type FileCertificates<Certificate = X509Certificate> =
   /** Not a certificate file at all (a key, a README): counted, not reported. */
   | { kind: 'ignored' }
   /** A certificate container that could not be opened (an encrypted PKCS#12 without password). */
-  | { kind: 'skipped'; reason: string };
+  | { kind: 'skipped'; reason: string; code?: string };
 
 const PEM_CERTIFICATE_BEGIN = /-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----/g;
 const PEM_CERTIFICATE = /-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----([\s\S]*?)-----END (?:X509 |TRUSTED )?CERTIFICATE-----/g;
@@ -49,7 +49,7 @@ export function certificatesInPlainBytes<Certificate>(bytes: Buffer, decode: (de
     try {
       certificates.push(decode(Buffer.from(match[1] ?? '', 'base64')));
     } catch {
-      return { kind: 'skipped', reason: `PEM block ${certificates.length + 1} is not a valid certificate` };
+      return { kind: 'skipped', reason: `PEM block ${certificates.length + 1} is not a valid certificate`, code: 'MTLS_CERT_CORRUPT' };
     }
   }
   // A BEGIN line without its END: a cut-off file, which must not pass a gate as "no certificate".
@@ -65,9 +65,10 @@ async function fromPkcs12(bytes: Buffer, password: string | undefined, decode: (
     return { kind: 'certificates', certificates: contents.certificates.map(decode) };
   } catch (error) {
     if (error instanceof MtlsError && error.code === 'MTLS_P12_WRONG_PASSWORD') {
-      return { kind: 'skipped', reason: password === undefined ? 'password-protected PKCS#12 and no --pass given' : 'the --pass password does not open this PKCS#12' };
+      return { kind: 'skipped', reason: password === undefined ? 'password-protected PKCS#12 and no --pass given' : 'the --pass password does not open this PKCS#12', code: error.code };
     }
-    return { kind: 'skipped', reason: error instanceof Error ? `PKCS#12 cannot be read: ${error.message}` : 'PKCS#12 cannot be read' };
+    const code = error instanceof MtlsError ? error.code : 'MTLS_P12_CORRUPT';
+    return { kind: 'skipped', reason: error instanceof Error ? `PKCS#12 cannot be read: ${error.message}` : 'PKCS#12 cannot be read', code };
   }
 }
 
@@ -76,6 +77,6 @@ function fromDer<Certificate>(bytes: Buffer, decode: (der: Buffer) => Certificat
     return { kind: 'certificates', certificates: [decode(bytes)] };
   } catch {
     // Something else in DER (a key) is passed over; a certificate that does not parse is named.
-    return startsLikeCertificate(bytes) ? { kind: 'skipped', reason: 'a DER certificate that does not parse (truncated or damaged)' } : { kind: 'ignored' };
+    return startsLikeCertificate(bytes) ? { kind: 'skipped', reason: 'a DER certificate that does not parse (truncated or damaged)', code: 'MTLS_CERT_CORRUPT' } : { kind: 'ignored' };
   }
 }

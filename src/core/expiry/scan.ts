@@ -1,12 +1,13 @@
-import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { summarizeCertificate, type CertificateSummary } from '../certificate/summary.js';
 import { MtlsError } from '../errors.js';
+import { BoundedFileReader, MAX_INPUT_BYTES, MAX_SCANNED_FILE_BYTES, megabytes } from '../fs/read.js';
 import { certificatesInBytes, certificatesInPlainBytes, isPkcs12, type FileCertificates } from './read.js';
 import { crlRow, expiryRow, type ExpiryRow, type Thresholds } from './rows.js';
 import { crlsInBytes, type CrlSummary } from '../revocation/crl-summary.js';
 import { clientAuthSunsetFor, clientAuthSunsetWarning } from '../public-ca/client-auth-sunset.js';
-import { forEachLimited, walkFiles } from './walk.js';
+import { forEachLimited, walkEntries } from './walk.js';
 
 /** A target of `mtls expiry`, already told apart: a path (file or folder) or a live endpoint. */
 export type ExpiryTarget = { kind: 'path'; value: string } | { kind: 'endpoint'; value: string };
@@ -41,8 +42,8 @@ export interface ExpiryReport {
   fail: string;
   /** Sorted by notAfter, soonest first. */
   rows: ExpiryRow[];
-  /** Certificate containers that could not be opened, with the reason. */
-  skipped: { source: string; reason: string }[];
+  /** Files and certificates that could not be read, with the reason (and its diagnosis code, when one applies). */
+  skipped: { source: string; reason: string; code?: string }[];
   /** Endpoints that could not be reached. */
   unreachable: { endpoint: string; code: string; reason: string }[];
   /** Things to act on that are not expiry: public-CA client certificates that cannot be renewed as they are. */
@@ -80,12 +81,14 @@ export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOpt
     });
   };
 
-  const file = new FileReader();
+  const file = new BoundedFileReader();
   // One file at a time, synchronously: for small local files a trip through the thread pool or
   // the microtask queue costs more than the read. Only PKCS#12 waits, for its reader to load.
   type Found = FileCertificates<CertificateSummary> | { kind: 'crls'; crls: CrlSummary[] };
-  const readOne = (path: string): Found | Promise<Found> => {
-    const bytes = file.read(path);
+  // A file named on the command line may be as large as any credential; one met in a folder is
+  // held to less, since a scan reads many (a larger one is listed as skipped, never read).
+  const readOne = (path: string, label: string, explicit: boolean): Found | Promise<Found> => {
+    const bytes = file.read(path, { limit: explicit ? MAX_INPUT_BYTES : MAX_SCANNED_FILE_BYTES, label });
     if (isPkcs12(bytes)) return certificatesInBytes(Buffer.from(bytes), options.password, summarizeCertificate);
     const found = certificatesInPlainBytes(bytes, summarizeCertificate);
     // Not a certificate file: perhaps a CRL, whose nextUpdate is an expiry date too.
@@ -95,7 +98,7 @@ export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOpt
     progress.files += 1;
     if (found.kind === 'certificates') add(found.certificates, label);
     else if (found.kind === 'crls') addCrls(found.crls, label);
-    else if (found.kind === 'skipped') skipped.push({ source: label, reason: found.reason });
+    else if (found.kind === 'skipped') skipped.push({ source: label, reason: found.reason, ...(found.code ? { code: found.code } : {}) });
     else if (explicit) skipped.push({ source: label, reason: 'holds no certificate' });
     else ignoredFiles += 1;
     if (progress.files % 100 === 0) report();
@@ -113,23 +116,34 @@ export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOpt
     }
     if (info.isDirectory()) {
       let walked = 0;
-      for (const path of walkFiles(absolute)) {
+      for (const { path, special } of walkEntries(absolute)) {
         const label = target.value.replace(/\/$/, '') + path.slice(absolute.length);
+        if (special !== null) {
+          skipped.push({ source: label, reason: `${special}, not a file; not read`, code: 'MTLS_FILE_UNREADABLE' });
+          continue;
+        }
         try {
-          const found = readOne(path);
+          const found = readOne(path, label, false);
           record(found instanceof Promise ? await found : found, label, false);
         } catch (error) {
           // A file that vanished while walking held nothing to report; one we cannot read may hold a
           // certificate about to expire, so it must show up rather than pass for "no certificate".
-          const { code, message } = error as NodeJS.ErrnoException;
-          if (code === 'ENOENT') ignoredFiles += 1;
-          else skipped.push({ source: label, reason: `cannot be read (${code ?? message})` });
+          if (error instanceof MtlsError && error.code === 'MTLS_FILE_NOT_FOUND') ignoredFiles += 1;
+          else skipped.push(unread(label, error, 'in a folder'));
         }
         // Let timers run now and then (a spinner's frames): the loop above never waits.
         if (++walked % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
       }
     } else {
-      record(await readOne(absolute), target.value, true);
+      // A device, FIFO or oversized file named here is listed as skipped, as in a folder; with
+      // nothing else to check, that ends in MTLS_EXPIRY_NO_CERTIFICATES naming why.
+      let found: Found | Promise<Found> | null = null;
+      try {
+        found = readOne(absolute, target.value, true);
+      } catch (error) {
+        skipped.push(unread(target.value, error, 'here'));
+      }
+      if (found) record(await found, target.value, true);
     }
   }
 
@@ -138,8 +152,13 @@ export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOpt
     progress.endpoints += 1;
     const label = endpointLabel(target.value);
     if (chain.ok) {
-      add(chain.certificates.map(summarizeCertificate), label, 'server');
-      if (options.clientCertificates?.length) add(options.clientCertificates.map(summarizeCertificate), label, 'client');
+      const certificates = summarizeChain(chain.certificates);
+      if (Array.isArray(certificates)) add(certificates, label, 'server');
+      else skipped.push({ source: label, ...certificates });
+      if (options.clientCertificates?.length) {
+        const client = summarizeChain(options.clientCertificates);
+        if (Array.isArray(client)) add(client, label, 'client');
+      }
     } else {
       unreachable.push({ endpoint: label, code: chain.code, reason: chain.reason.split(target.value).join(label) });
     }
@@ -195,23 +214,30 @@ function nothingFound(targets: ExpiryTarget[], skipped: ExpiryReport['skipped'])
   });
 }
 
-/** Reads whole files into one buffer, reused from file to file (a scan makes no garbage per read). */
-class FileReader {
-  private buffer = Buffer.allocUnsafe(64 * 1024);
+/** Why a file was not read, as a skipped row. */
+function unread(label: string, error: unknown, where: 'here' | 'in a folder'): ExpiryReport['skipped'][number] {
+  if (!(error instanceof MtlsError)) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    return { source: label, reason: `cannot be read (${code ?? message})`, code: 'MTLS_FILE_UNREADABLE' };
+  }
+  const { bytes, limit, type, reason } = error.details;
+  if (error.code === 'MTLS_INPUT_TOO_LARGE') {
+    const size = typeof bytes === 'number' ? megabytes(bytes) : `more than ${megabytes(Number(limit))}`;
+    return { source: label, reason: `${size}, over the ${megabytes(Number(limit))} limit for a file ${where === 'here' ? 'to check' : 'in a folder'}; not read`, code: error.code };
+  }
+  if (type) return { source: label, reason: `${type}, not a file; not read`, code: error.code };
+  return { source: label, reason: `cannot be read (${reason ?? error.message})`, code: error.code };
+}
 
-  /** The file's bytes, valid until the next read. */
-  read(path: string): Buffer {
-    const fd = openSync(path, 'r');
+/** A server's chain, or the reason one of its certificates cannot be summarised (a damaged time, say). */
+function summarizeChain(ders: Buffer[]): CertificateSummary[] | { reason: string; code: string } {
+  const summaries: CertificateSummary[] = [];
+  for (const [i, der] of ders.entries()) {
     try {
-      let length = 0;
-      for (;;) {
-        if (length === this.buffer.length) this.buffer = Buffer.concat([this.buffer, Buffer.allocUnsafe(this.buffer.length)]);
-        const count = readSync(fd, this.buffer, length, this.buffer.length - length, null);
-        if (count === 0) return this.buffer.subarray(0, length);
-        length += count;
-      }
-    } finally {
-      closeSync(fd);
+      summaries.push(summarizeCertificate(der));
+    } catch (error) {
+      return { reason: `certificate ${i + 1} the server sent cannot be read (${error instanceof Error ? error.message : 'damaged'})`, code: 'MTLS_CERT_CORRUPT' };
     }
   }
+  return summaries;
 }

@@ -1,4 +1,4 @@
-import { opendirSync } from 'node:fs';
+import { opendirSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 
 /** Folders that hold no certificates worth reporting and may be huge. */
@@ -12,20 +12,41 @@ const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.hg', '.svn']);
  * more than the read.
  */
 export function* walkFiles(root: string): Generator<string> {
+  for (const entry of walkEntries(root)) if (entry.special === null) yield entry.path;
+}
+
+/** A file met while walking: `special` names a FIFO, socket or device (never to be opened: a FIFO blocks). */
+export interface WalkedEntry {
+  path: string;
+  special: string | null;
+}
+
+/** walkFiles, with FIFOs, sockets and devices too, told apart by their directory entry alone. */
+export function* walkEntries(root: string): Generator<WalkedEntry> {
   // Entries come in batches: 32 (the default) costs a system call per 32 files.
   const folder = opendirSync(root, { bufferSize: 256 });
   try {
     for (let entry = folder.readSync(); entry !== null; entry = folder.readSync()) {
       const path = join(root, entry.name);
       if (entry.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry.name)) yield* walkFiles(path);
+        if (!SKIPPED_FOLDERS.has(entry.name)) yield* walkEntries(path);
       } else if (entry.isFile()) {
-        yield path;
+        yield { path, special: null };
+      } else if (!entry.isSymbolicLink()) {
+        yield { path, special: specialName(entry) };
       }
     }
   } finally {
     folder.closeSync();
   }
+}
+
+function specialName(entry: Dirent): string {
+  if (entry.isFIFO()) return 'a FIFO';
+  if (entry.isSocket()) return 'a socket';
+  if (entry.isCharacterDevice()) return 'a character device';
+  if (entry.isBlockDevice()) return 'a block device';
+  return 'a special file';
 }
 
 /**

@@ -1,8 +1,9 @@
 import { constants } from 'node:fs';
-import { link, lstat, open, rename, rm, stat, mkdir, writeFile } from 'node:fs/promises';
+import { link, lstat, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { MtlsError } from '../errors.js';
+import { makeFolders } from './mkdir.js';
 
 export interface WriteOptions {
   /** 0o600 for private keys, PKCS#12 files and response bodies; 0o644 for certificates and reports. */
@@ -119,7 +120,7 @@ export async function writeOutputFile(path: string, data: string | Uint8Array, o
 export async function stageFile(path: string, data: string | Uint8Array, mode: number): Promise<StagedFile> {
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    await mkdir(dirname(path), { recursive: true, mode: folderModeFor(mode) });
+    await makeFolders(dirname(path), folderModeFor(mode));
     const handle = await open(temporary, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, mode);
     try {
       await handle.writeFile(data);

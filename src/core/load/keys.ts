@@ -1,6 +1,8 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { MtlsError } from '../errors.js';
 import { describeKey } from '../key/describe.js';
+import { MAX_PBKDF2_ITERATIONS } from '../kdf-limits.js';
+import { keyDerivationIterations } from './pbe-names.js';
 import { toPem, type PemBlock } from './pem.js';
 import type { KeyEncoding, LoadedKey, LockedKey, LoadOptions } from './types.js';
 import type { Readers } from './readers.js';
@@ -42,6 +44,7 @@ function openKey(input: KeyInput, origin: string, options: LoadOptions, pkcs8Enc
       details: { origin, encoding, encryption },
     });
   }
+  if (encoding === 'encrypted PKCS#8') checkKeyIterations(input.kind === 'pem' ? input.block.der : input.der, origin);
   let key: KeyObject;
   try {
     key =
@@ -52,6 +55,18 @@ function openKey(input: KeyInput, origin: string, options: LoadOptions, pkcs8Enc
     throw keyError(error, origin, encoding, encryption, passphrase?.origin);
   }
   return { key, encoding, encryption, facts: describeKey(key) };
+}
+
+/**
+ * OpenSSL runs whatever iteration count an encrypted key asks for: 2^31 rounds of PBKDF2 would
+ * take ten minutes. The cap is the one for PKCS#12 files, whose PBES2 is the same scheme.
+ */
+function checkKeyIterations(der: Buffer, origin: string): void {
+  const iterations = keyDerivationIterations(der);
+  if (iterations === null || iterations <= MAX_PBKDF2_ITERATIONS) return;
+  throw new MtlsError('MTLS_KEY_ITERATIONS_TOO_HIGH', `${origin}: the encrypted key asks for ${iterations} key-derivation iterations; more than ${MAX_PBKDF2_ITERATIONS} are refused (usual keys use 2048 to 600000).`, {
+    details: { origin, iterations, limit: MAX_PBKDF2_ITERATIONS },
+  });
 }
 
 /**

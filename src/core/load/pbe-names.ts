@@ -52,3 +52,27 @@ export function describePbe(oid: string, parameters: ArrayBuffer | null | undefi
     return 'PBES2';
   }
 }
+
+/**
+ * The iteration count an EncryptedPrivateKeyInfo asks for (PBES2's PBKDF2, or a PKCS#5 v1 /
+ * PKCS#12 PBE scheme's), read before handing the key to OpenSSL, which runs any count; null when
+ * the structure is not one of those.
+ */
+export function keyDerivationIterations(encryptedPrivateKeyInfo: Uint8Array): number | null {
+  try {
+    const [algorithm] = children(readTlv(encryptedPrivateKeyInfo));
+    const [oidTlv, parameters] = algorithm ? children(algorithm) : [];
+    if (!oidTlv || !parameters) return null;
+    if (readOid(oidTlv) !== PBES2) {
+      // PBEParameter / pkcs-12PbeParams ::= SEQUENCE { salt OCTET STRING, iterations INTEGER }
+      const count = children(parameters)[1];
+      return count ? readSmallInteger(count) : null;
+    }
+    const [kdfId] = children(parameters);
+    const kdfParams = kdfId ? children(kdfId)[1] : undefined;
+    const count = kdfParams ? children(kdfParams)[1] : undefined;
+    return count ? readSmallInteger(count) : null;
+  } catch {
+    return null;
+  }
+}

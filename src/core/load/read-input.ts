@@ -1,10 +1,10 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MtlsError } from '../errors.js';
+import { MAX_INPUT_BYTES, readFileBounded, tooLarge } from '../fs/read.js';
 import { codeOf } from './secret.js';
 
-/** Far above any real certificate bundle or PKCS#12 (a full public trust store is ~250 KB). */
-export const MAX_INPUT_BYTES = 32 * 1024 * 1024;
+export { MAX_INPUT_BYTES };
 
 export interface RawInput {
   bytes: Buffer;
@@ -28,9 +28,12 @@ export interface ReadInputOptions {
  * A path that exists always wins over reading the value as base64.
  */
 export async function readInput(value: string, options: ReadInputOptions = {}): Promise<RawInput> {
-  if (value === '-') {
+  if (value === '-' || STDIN_PATHS.has(value)) {
     if (!options.readStdin) throw new MtlsError('MTLS_CONFLICTING_INPUTS', 'Standard input is not available here.');
-    return { bytes: await options.readStdin(), origin: 'standard input', fromBase64: false };
+    // The reader stops at the limit itself; this guards readers handed in by a library user.
+    const bytes = await options.readStdin();
+    if (bytes.length > MAX_INPUT_BYTES) throw tooLarge('standard input', bytes.length, MAX_INPUT_BYTES);
+    return { bytes, origin: 'standard input', fromBase64: false };
   }
   if (value.includes('-----BEGIN ')) {
     return { bytes: Buffer.from(value, 'utf8'), origin: options.label ? `inline PEM (${options.label})` : 'inline PEM', fromBase64: false };
@@ -54,6 +57,12 @@ export async function readInput(value: string, options: ReadInputOptions = {}): 
   });
 }
 
+/**
+ * Paths that name standard input: read as `-` is (with its cap), since as a file they are often
+ * a pipe, which a path is never read from.
+ */
+const STDIN_PATHS = new Set(['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
+
 /** Short, on one line, and not one long run of base64: safe to quote back as a path. */
 function looksLikePath(value: string): boolean {
   return value.length <= 256 && !/\s{2,}|\n/.test(value) && !/[A-Za-z0-9+/=]{120,}/.test(value);
@@ -73,19 +82,8 @@ async function readFileIfPresent(value: string, cwd: string): Promise<RawInput |
   if (info.isDirectory()) {
     throw new MtlsError('MTLS_INPUT_IS_DIRECTORY', `${value} is a folder, not a file.`, { details: { path: value } });
   }
-  if (!info.isFile()) {
-    throw new MtlsError('MTLS_FILE_UNREADABLE', `${value} is not a regular file.`, { details: { path: value } });
-  }
-  if (info.size > MAX_INPUT_BYTES) {
-    throw new MtlsError('MTLS_INPUT_TOO_LARGE', `${value} is ${(info.size / 1048576).toFixed(1)} MB, larger than any credential file.`, {
-      details: { path: value, bytes: info.size },
-    });
-  }
-  try {
-    return { bytes: await readFile(path), origin: value, fromBase64: false, path };
-  } catch (error) {
-    throw new MtlsError('MTLS_FILE_UNREADABLE', `${value}: cannot be read (${codeOf(error)}).`, { cause: error, details: { path: value } });
-  }
+  // Type and size are checked again on the open file, before any byte is read.
+  return { bytes: await readFileBounded(path, { limit: MAX_INPUT_BYTES, label: value }), origin: value, fromBase64: false, path };
 }
 
 /**

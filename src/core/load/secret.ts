@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MtlsError } from '../errors.js';
+import { MAX_INPUT_BYTES, readFileBounded } from '../fs/read.js';
 import type { Secret } from './types.js';
 
 export interface SecretContext {
@@ -31,9 +31,11 @@ export async function resolveSecret(spec: string, ctx: SecretContext): Promise<S
     const path = resolve(ctx.cwd, spec.slice(5));
     let text: string;
     try {
-      text = await readFile(path, 'utf8');
+      // Capped, and a device refused; a pipe is read (`--pass file:<(vault read …)`).
+      text = (await readFileBounded(path, { limit: MAX_INPUT_BYTES, allowPipe: true, label: `--pass file:${spec.slice(5)}` })).toString('utf8');
     } catch (error) {
-      throw new MtlsError('MTLS_PASSPHRASE_SOURCE', `--pass file:${spec.slice(5)}: the file cannot be read (${codeOf(error)}).`, { causes: [], cause: error });
+      const message = error instanceof MtlsError ? error.message : `--pass file:${spec.slice(5)}: the file cannot be read (${codeOf(error)}).`;
+      throw new MtlsError('MTLS_PASSPHRASE_SOURCE', message, { causes: [], cause: error });
     }
     return { origin: `file:${spec.slice(5)}`, value: firstLine(text), literal: false };
   }

@@ -1,6 +1,7 @@
 /** How this module turns parse and crypto failures into the project's MtlsError codes. */
 import { AsnParser } from '@peculiar/asn1-schema';
 import { MtlsError } from '../errors.js';
+import { MAX_PBKDF2_ITERATIONS, MAX_PKCS12_KDF_ITERATIONS, tooManyIterations, type Kdf } from './budget.js';
 
 /** A decryption whose padding or contents came out wrong: a wrong password, or damaged bytes. */
 export class DecryptionFailed extends Error {
@@ -18,25 +19,20 @@ export function unsupported(algorithm: string, usedFor: string): MtlsError {
   });
 }
 
-/**
- * Iteration counts above this are refused rather than run (and never written): a damaged or
- * hostile file could otherwise keep us busy for hours. Java's PKCS#12 keystore has the same limit.
- */
-export const MAX_ITERATIONS = 5_000_000;
+/** The most iterations written (`p12 export --iter`): what we write, we must be able to read. */
+export const MAX_ITERATIONS = MAX_PKCS12_KDF_ITERATIONS;
 
-/** asn1-schema hands INTEGERs of 4 bytes or more over as decimal strings, hence the Number(). */
-export function checkIterations(value: number | string, usedFor: string): number {
+/**
+ * Checks an iteration count from the file; above the cap for its KDF (budget.ts) it is refused
+ * before any work. asn1-schema hands INTEGERs of 4 bytes or more over as decimal strings, hence
+ * the Number().
+ */
+export function checkIterations(value: number | string, usedFor: string, kdf: Kdf): number {
   const iterations = Number(value);
   if (!Number.isSafeInteger(iterations) || iterations < 1) {
     throw corrupt(`The PKCS#12 file's ${usedFor} has an invalid iteration count.`);
   }
-  if (iterations > MAX_ITERATIONS) {
-    throw new MtlsError(
-      'MTLS_P12_UNSUPPORTED',
-      `The PKCS#12 file asks for ${iterations} iterations for its ${usedFor}; more than ${MAX_ITERATIONS} are refused.`,
-      { details: { iterations, limit: MAX_ITERATIONS, usedFor }, fixes: ['A count this high usually means a damaged file; export it again.'] },
-    );
-  }
+  if (iterations > (kdf === 'pkcs12' ? MAX_PKCS12_KDF_ITERATIONS : MAX_PBKDF2_ITERATIONS)) throw tooManyIterations(iterations, usedFor, kdf);
   return iterations;
 }
 

@@ -3,7 +3,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { MacData } from '@peculiar/asn1-pfx';
 import { MtlsError } from '../errors.js';
 import { checkIterations, unsupported } from './failures.js';
-import { KdfPurpose, pkcs12Kdf, type PasswordEncoding } from './kdf.js';
+import type { KdfBudget } from './budget.js';
+import { KdfPurpose, pkcs12Kdf, pkcs12KdfBlocks, type PasswordEncoding } from './kdf.js';
 import { MAC_DIGESTS, UNSUPPORTED_SCHEME_NAMES, type DigestAlgorithm } from './oids.js';
 import type { Pkcs12MacInfo } from './types.js';
 
@@ -27,15 +28,16 @@ export interface VerifiedMac {
 }
 
 /** Finds the password encoding that reproduces the file's MAC, or throws MTLS_P12_WRONG_PASSWORD. */
-export function verifyMac(macData: MacData, content: Uint8Array, encodings: PasswordEncoding[]): VerifiedMac {
+export function verifyMac(macData: MacData, content: Uint8Array, encodings: PasswordEncoding[], budget: KdfBudget): VerifiedMac {
   const oid = macData.mac.digestAlgorithm.algorithm;
   const digest = MAC_DIGESTS[oid];
   if (!digest) throw unsupported(UNSUPPORTED_SCHEME_NAMES[oid] ?? `digest ${oid}`, USED_FOR);
-  const iterations = checkIterations(macData.iterations, USED_FOR);
+  const iterations = checkIterations(macData.iterations, USED_FOR, 'pkcs12');
   const salt = new Uint8Array(macData.macSalt.buffer);
   const expected = Buffer.from(macData.mac.digest.buffer);
   const info: Pkcs12MacInfo = { algorithm: digest.name, iterations, saltLength: salt.length };
   for (const password of encodings) {
+    budget.spend('pkcs12', iterations * pkcs12KdfBlocks(digest, digest.outputLength), USED_FOR);
     const actual = computeMac(digest, password, salt, iterations, content);
     if (actual.length === expected.length && timingSafeEqual(actual, expected)) return { info, password };
   }

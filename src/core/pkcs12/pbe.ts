@@ -6,7 +6,8 @@ import { createCipheriv, createDecipheriv, pbkdf2Sync, randomBytes } from 'node:
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { DecryptionFailed, checkIterations, corrupt, parseStructure, unsupported } from './failures.js';
-import { KdfPurpose, pkcs12Kdf, type PasswordEncoding } from './kdf.js';
+import type { KdfBudget } from './budget.js';
+import { KdfPurpose, pkcs12Kdf, pkcs12KdfBlocks, type PasswordEncoding } from './kdf.js';
 import {
   MAC_DIGESTS,
   OID,
@@ -57,7 +58,7 @@ export function resolveScheme(algorithm: AlgorithmIdentifier, usedFor: string): 
   const pkcs12Scheme = PKCS12_PBE_SCHEMES[algorithm.algorithm];
   if (pkcs12Scheme) {
     const params = parseStructure(requireParameters(algorithm, usedFor), Pkcs12PbeParams, `${usedFor} encryption parameters`);
-    const iterations = checkIterations(params.iterations, usedFor);
+    const iterations = checkIterations(params.iterations, usedFor, 'pkcs12');
     return {
       family: 'pkcs12-pbe',
       description: { name: pkcs12Scheme.name, oid: algorithm.algorithm, iterations },
@@ -89,7 +90,7 @@ function resolvePbes2(algorithm: AlgorithmIdentifier, usedFor: string): Resolved
   }
   const iv = new Uint8Array(parseStructure(requireParameters(scheme, usedFor), OctetString, `${usedFor} cipher IV`).buffer);
   if (iv.length !== cipher.ivLength) throw corrupt(`The PKCS#12 file's ${usedFor} has an IV of the wrong length for ${cipher.name}.`);
-  const iterations = checkIterations(kdfParams.iterationCount, usedFor);
+  const iterations = checkIterations(kdfParams.iterationCount, usedFor, 'pbkdf2');
   return {
     family: 'pbes2',
     description: { name: `PBES2 (PBKDF2-HMAC-${prf.name}, ${cipher.name})`, oid: OID.pbes2, iterations },
@@ -107,12 +108,14 @@ function requireParameters(algorithm: AlgorithmIdentifier, usedFor: string): Arr
 }
 
 /** Decrypts with a resolved scheme; a wrong key shows up as DecryptionFailed. */
-export function decrypt(scheme: ResolvedScheme, ciphertext: Uint8Array, password: PasswordEncoding): Buffer {
+export function decrypt(scheme: ResolvedScheme, ciphertext: Uint8Array, password: PasswordEncoding, budget: KdfBudget, usedFor: string): Buffer {
   if (scheme.family === 'pbes2') {
+    budget.spend('pbkdf2', scheme.iterations, usedFor);
     const key = pbkdf2Sync(password.utf8, scheme.salt, scheme.iterations, scheme.cipher.keyLength, scheme.prf.nodeName);
     return decipher(scheme.cipher.nodeName, key, scheme.iv, ciphertext);
   }
   const { pbe, salt, iterations } = scheme;
+  budget.spend('pkcs12', iterations * (pkcs12KdfBlocks(SHA1, pbe.keyLength) + pkcs12KdfBlocks(SHA1, 8)), usedFor);
   const key = pkcs12Kdf(SHA1, password.bmp, salt, iterations, KdfPurpose.key, pbe.keyLength);
   const iv = pkcs12Kdf(SHA1, password.bmp, salt, iterations, KdfPurpose.iv, 8);
   if (pbe.cipher === 'rc2-cbc') return removePadding(rc2CbcDecrypt(key, pbe.effectiveBits ?? 8 * pbe.keyLength, iv, ciphertext));

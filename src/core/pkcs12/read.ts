@@ -7,6 +7,7 @@ import { decodeDisplayString, octetStringValue } from '../asn1/ber.js';
 import { judgeDialect } from './dialect.js';
 import { DecryptionFailed, corrupt, parseStructure, unsupported } from './failures.js';
 import { passwordEncodings, type PasswordEncoding } from './kdf.js';
+import { KdfBudget } from './budget.js';
 import { verifyMac } from './mac.js';
 import { OID } from './oids.js';
 import { decrypt, resolveScheme, type ResolvedScheme } from './pbe.js';
@@ -36,8 +37,9 @@ function readOrThrow(der: Uint8Array, password: string): Pkcs12Contents {
   const authSafeBytes = octetStringValue(new Uint8Array(pfx.authSafe.content));
 
   const encodings = passwordEncodings(password);
-  const mac = pfx.macData ? verifyMac(pfx.macData, authSafeBytes, encodings) : null;
-  const reader = new SafeReader(mac ? [mac.password] : encodings, mac !== null);
+  const budget = new KdfBudget();
+  const mac = pfx.macData ? verifyMac(pfx.macData, authSafeBytes, encodings, budget) : null;
+  const reader = new SafeReader(mac ? [mac.password] : encodings, mac !== null, budget);
   for (const contentInfo of parseStructure(authSafeBytes, AuthenticatedSafe, 'authenticated safe')) {
     reader.readContentInfo(contentInfo);
   }
@@ -76,6 +78,7 @@ class SafeReader {
   constructor(
     private readonly passwords: PasswordEncoding[],
     private readonly macVerified: boolean,
+    private readonly budget: KdfBudget,
   ) {}
 
   readContentInfo(contentInfo: ContentInfo): void {
@@ -100,7 +103,7 @@ class SafeReader {
     const ciphertext = encryptedContent?.value
       ? Buffer.from(encryptedContent.value.buffer)
       : Buffer.concat((encryptedContent?.constructedValue ?? []).map((segment) => Buffer.from(segment.buffer)));
-    const bags = this.decryptAndParse(scheme, ciphertext, (plaintext) =>
+    const bags = this.decryptAndParse(scheme, 'certificates', ciphertext, (plaintext) =>
       parseStructure(plaintext, SafeContents, 'decrypted safe contents'),
     );
     this.readBags(bags);
@@ -141,7 +144,7 @@ class SafeReader {
     const shrouded = parseStructure(bag.bagValue, EncryptedPrivateKeyInfo, 'shrouded key bag');
     const scheme = resolveScheme(shrouded.encryptionAlgorithm, 'private key');
     this.keySchemes.push(scheme);
-    const key = this.decryptAndParse(scheme, new Uint8Array(shrouded.encryptedData.buffer), (plaintext) => {
+    const key = this.decryptAndParse(scheme, 'private key', new Uint8Array(shrouded.encryptedData.buffer), (plaintext) => {
       parseStructure(plaintext, PrivateKeyInfo, 'decrypted private key');
       return plaintext;
     });
@@ -157,11 +160,11 @@ class SafeReader {
    * Decrypts with each password encoding until the result parses. Padding alone lets a wrong key
    * through once in 256 tries, so the parse is part of the check.
    */
-  private decryptAndParse<T>(scheme: ResolvedScheme, ciphertext: Uint8Array, parse: (plaintext: Buffer) => T): T {
+  private decryptAndParse<T>(scheme: ResolvedScheme, usedFor: string, ciphertext: Uint8Array, parse: (plaintext: Buffer) => T): T {
     let lastFailure: unknown;
     for (const password of this.passwords) {
       try {
-        return parse(decrypt(scheme, ciphertext, password));
+        return parse(decrypt(scheme, ciphertext, password, this.budget, usedFor));
       } catch (error) {
         const decryptedBadly = error instanceof DecryptionFailed || (error instanceof MtlsError && error.code === 'MTLS_P12_CORRUPT');
         if (!decryptedBadly) throw error;

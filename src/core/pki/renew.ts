@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { MAX_INPUT_BYTES, readFileBounded } from '../fs/read.js';
 import { basename, dirname, extname, join } from 'node:path';
 import { MtlsError } from '../errors.js';
 import { exists, isTaken } from '../fs/write.js';
@@ -70,8 +70,8 @@ export async function renewCertificate(request: RenewRequest): Promise<PkiResult
   });
 
   const archiveStem = await freeArchiveStem(request.cert, old.facts.notAfter.slice(0, 10), request.reuseKey ? [] : [keyPath]);
-  const archived: PlannedFile[] = [{ path: `${archiveStem}.crt`, kind: 'previous certificate', data: await readFile(request.cert) }];
-  if (!request.reuseKey && (await exists(keyPath))) archived.push({ path: `${archiveStem}.key`, kind: 'previous private key', data: await readFile(keyPath) });
+  const archived: PlannedFile[] = [{ path: `${archiveStem}.crt`, kind: 'previous certificate', data: await readFileBounded(request.cert, { limit: MAX_INPUT_BYTES }) }];
+  if (!request.reuseKey && (await exists(keyPath))) archived.push({ path: `${archiveStem}.key`, kind: 'previous private key', data: await readFileBounded(keyPath, { limit: MAX_INPUT_BYTES }) });
   // The old pair is copied aside (never overwriting anything) before the new pair takes its names.
   const files = await writeOutputs(archived, false);
   const fresh: PlannedFile[] = [{ path: request.cert, kind: 'certificate', data: certificateFile(certificate, issuer === folder.root ? [] : folder.chain) }];

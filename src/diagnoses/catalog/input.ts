@@ -135,6 +135,20 @@ export const inputDiagnoses = {
     fixes: ['Re-export it with modern settings: `openssl pkcs12 -export -in CERT -inkey KEY -out NEW.p12` (AES-256, SHA-256 MAC).'],
     exit: 2,
   },
+  MTLS_P12_ITERATIONS_TOO_HIGH: {
+    title: 'PKCS#12 asks for too many key-derivation iterations',
+    meaning: 'Opening the file would take more key-derivation work than any real export asks for (usual counts are 2048 to 600000), so it was refused rather than run for minutes.',
+    causes: ['The file was exported with an extreme -iter count', 'The file is damaged or was made to stall readers'],
+    fixes: ['See the counts with `openssl pkcs12 -in FILE -info -noout`.'],
+    exit: 2,
+  },
+  MTLS_KEY_ITERATIONS_TOO_HIGH: {
+    title: 'Encrypted key asks for too many key-derivation iterations',
+    meaning: 'The encrypted PKCS#8 key asks PBKDF2 for more iterations than any real key uses, so it was refused rather than run for minutes.',
+    causes: ['The key was encrypted with an extreme -iter count', 'The key is damaged or was made to stall readers'],
+    fixes: ['Re-encrypt it with a usual count: `openssl pkcs8 -topk8 -v2 aes-256-cbc -iter 100000 -in KEY -out NEW-KEY.pem`.'],
+    exit: 2,
+  },
   MTLS_P12_NO_KEY: {
     title: 'PKCS#12 file holds no private key',
     meaning: 'The file holds certificates only, so it cannot be used as a client identity.',

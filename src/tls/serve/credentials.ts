@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { MAX_INPUT_BYTES, readFileBounded } from '../../core/fs/read.js';
 import { resolve } from 'node:path';
 import { createSecureContext, type SecureContextOptions } from 'node:tls';
 import type { CertificateFacts } from '../../core/certificate/parse.js';
@@ -75,8 +75,9 @@ export async function loadServeCredentials(sources: ServeCredentialSources): Pro
 async function readCrl(path: string, cwd: string): Promise<string[]> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(resolve(cwd, path));
-  } catch {
+    bytes = await readFileBounded(resolve(cwd, path), { limit: MAX_INPUT_BYTES, label: `${path} (--crl)` });
+  } catch (error) {
+    if (error instanceof MtlsError) throw error;
     throw new MtlsError('MTLS_FILE_NOT_FOUND', `${path}: the CRL file cannot be read (--crl).`, { details: { path } });
   }
   const text = bytes.toString('latin1');
