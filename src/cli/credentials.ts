@@ -2,7 +2,7 @@ import type { Context } from './context.js';
 import { resolveCredentials, type CredentialFlags, type ResolvedCredentials } from '../config/resolve.js';
 import { loadCredentials, type LoadedCredentials } from '../core/load/identity.js';
 import { resolveSecret } from '../core/load/secret.js';
-import type { Secret } from '../core/load/types.js';
+import type { LoadedSource, Secret } from '../core/load/types.js';
 import { MtlsError } from '../core/errors.js';
 
 /**
@@ -13,9 +13,11 @@ export async function loadCliCredentials(
   flags: CredentialFlags,
   ctx: Context,
   target?: string,
+  options: { verbose?: boolean } = {},
 ): Promise<LoadedCredentials & { resolved: ResolvedCredentials }> {
   const { io } = ctx;
   const resolved = await resolveCredentials(flags, { env: io.env, cwd: io.cwd }, target);
+  noteConfigUse(resolved, ctx, options.verbose === true);
   const passphrase = await resolvePassphrase(resolved, ctx);
   if (resolved.passSpec?.value === 'stdin' && [resolved.cert, resolved.key, resolved.ca].some((s) => s?.value === '-')) {
     throw new MtlsError('MTLS_CONFLICTING_INPUTS', '--pass stdin and a credential from standard input (-) cannot both be used.');
@@ -29,7 +31,57 @@ export async function loadCliCredentials(
     cwd: io.cwd,
     readStdin: onceStdin(ctx),
   });
+  if (loaded.identity) {
+    const { keySource, certSource } = loaded.identity;
+    const from = keySource === certSource ? resolved.cert?.from : resolved.key?.from;
+    if (from) warnIfKeyOnCommandLine(keySource, from, ctx);
+  }
   return { ...loaded, resolved };
+}
+
+const told = new WeakMap<object, Set<string>>();
+
+/** Some notes are worth one line per run, however many targets or inputs repeat them. */
+function once(ctx: Context, topic: string): boolean {
+  const seen = told.get(ctx.io) ?? new Set<string>();
+  told.set(ctx.io, seen);
+  if (seen.has(topic)) return false;
+  seen.add(topic);
+  return true;
+}
+
+/**
+ * An inline PEM or base64 key in a flag or argument is in the process list for every local user
+ * to read, as a literal --pass is: warn once, with the ways that keep it out.
+ */
+export function warnIfKeyOnCommandLine(source: LoadedSource, from: string, ctx: Context): void {
+  const inline = /^(inline PEM|base64 value)\b/.test(source.origin);
+  if (!inline || source.keys.length + source.lockedKeys.length === 0) return;
+  if (!from.startsWith('--') && from !== 'an argument') return;
+  if (!once(ctx, 'key-on-command-line')) return;
+  const stdin = from.startsWith('--') ? `\`${from} -\` with the key on standard input` : 'standard input (`-`)';
+  ctx.warn(`the private key itself was given on the command line (${from}), where other users can see it (ps, shell history); prefer ${stdin}, a file readable only by you, or MTLS_KEY_PATH.`);
+}
+
+/**
+ * Says what a config file decided. With -v: which file and which fields (never values). Without:
+ * one line when ./mtls.config.json, found by being there, replaces the trusted CAs, because that
+ * changes what a verification trusts without anything on the command line saying so.
+ */
+export function noteConfigUse(resolved: ResolvedCredentials, ctx: Context, verbose: boolean): void {
+  if (!resolved.configPath) return;
+  const settings = resolved.configSettings ?? [];
+  const found = resolved.configImplicit ? ' (found in the current directory; no --config was given)' : '';
+  if (verbose) {
+    if (once(ctx, `config-verbose ${resolved.configTarget ?? ''}`)) {
+      ctx.note(`${ctx.err.dim('*')} ${'config'.padEnd(22)} ${resolved.configPath}${found}: ${settings.length > 0 ? `set ${settings.join(', ')}` : 'sets nothing used here'}`);
+    }
+    return;
+  }
+  const ca = settings.find((s) => s.startsWith('ca from '));
+  if (resolved.configImplicit && ca && once(ctx, 'config-ca')) {
+    ctx.note(`note: the trusted CAs come from ${resolved.configPath} (${ca.slice('ca from '.length)}.ca), found in the current directory, instead of the system's roots; pass --cacert to choose others, or --config to name the file.`);
+  }
 }
 
 export async function resolvePassphrase(resolved: ResolvedCredentials, ctx: Context): Promise<Secret | undefined> {

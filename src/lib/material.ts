@@ -22,9 +22,10 @@ function isPath(value: CredentialValue, cwd: string): value is string {
   return typeof value === 'string' && !value.includes('-----BEGIN ') && !value.includes('\n') && value.length <= 4096 && existsSync(resolve(cwd, value));
 }
 
-/** The loader takes strings: bytes go in as base64, which it decodes to PEM, DER or PKCS#12. */
-function asInput(value: CredentialValue, from: string): CredentialInput {
-  return { value: typeof value === 'string' ? value : Buffer.from(value).toString('base64'), from };
+/** The loader takes strings: bytes go in as base64 (never taken for a path), which it decodes to PEM, DER or PKCS#12. */
+function asInput(value: CredentialValue, from: string, secret = false): CredentialInput {
+  const input: CredentialInput = typeof value === 'string' ? { value, from } : { value: Buffer.from(value).toString('base64'), from, inline: true };
+  return secret ? { ...input, secret: true } : input;
 }
 
 /**
@@ -47,7 +48,7 @@ export async function loadTlsMaterial(credentials: MtlsCredentials, optionsPath:
   const loaded = certValue === undefined
     ? { identity: null }
     : await loadCredentials({
-        cert: asInput(certValue, field(credentials.pfx !== undefined ? 'pfx' : 'cert')),
+        cert: asInput(certValue, field(credentials.pfx !== undefined ? 'pfx' : 'cert'), credentials.pfx !== undefined),
         ...(credentials.key !== undefined ? { key: asInput(credentials.key, field('key')) } : {}),
         ...(credentials.pfx !== undefined ? { certType: 'P12' as const } : credentials.certType ? { certType: credentials.certType } : {}),
         ...(credentials.passphrase !== undefined ? { passphrase: { origin: field('passphrase'), value: credentials.passphrase } } : {}),

@@ -5,6 +5,7 @@ import { MtlsError } from '../errors.js';
 import { certificatesInBytes, certificatesInPlainBytes, isPkcs12, type FileCertificates } from './read.js';
 import { expiryRow, type ExpiryRow, type Thresholds } from './rows.js';
 import { forEachLimited, walkFiles } from './walk.js';
+import { describeValue, safeToQuote } from '../load/quote.js';
 
 /** A target of `mtls expiry`, already told apart: a path (file or folder) or a live endpoint. */
 export type ExpiryTarget = { kind: 'path'; value: string } | { kind: 'endpoint'; value: string };
@@ -84,7 +85,9 @@ export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOpt
       info = statSync(absolute);
     } catch (caught) {
       const error = caught as NodeJS.ErrnoException;
-      throw new MtlsError(error.code === 'ENOENT' ? 'MTLS_FILE_NOT_FOUND' : 'MTLS_FILE_UNREADABLE', `${target.value}: ${error.code === 'ENOENT' ? 'no such file or folder, and not a host:port' : `cannot be read (${error.code})`}.`, { details: { path: target.value } });
+      // A target that is not there is quoted only when it may be (it may be a key given by mistake).
+      const quotable = safeToQuote(target.value);
+      throw new MtlsError(error.code === 'ENOENT' ? 'MTLS_FILE_NOT_FOUND' : 'MTLS_FILE_UNREADABLE', `${quotable ? target.value : capitalizeFirst(describeValue(target.value))}: ${error.code === 'ENOENT' ? 'no such file or folder, and not a host:port' : `cannot be read (${error.code})`}.`, quotable ? { details: { path: target.value } } : {});
     }
     if (info.isDirectory()) {
       let walked = 0;
@@ -172,4 +175,8 @@ class FileReader {
       closeSync(fd);
     }
   }
+}
+
+function capitalizeFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
