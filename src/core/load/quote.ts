@@ -46,8 +46,9 @@ export function unwrapEnvShape(value: string): Unwrapped {
       wrappers.add('a prefix "export"');
       inner = inner.slice(exported[0].length);
     }
-    // NAME= with something after it that is not more '=' (base64 padding is at the end, never here).
-    const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=(?=[^=])/.exec(inner);
+    // NAME= with something after it that is not more '='. One case throughout, as variable names
+    // are: base64 mixes cases, so its padding before a ";" is never taken for an assignment.
+    const assignment = /^([A-Z_][A-Z0-9_]{0,63}|[a-z_][a-z0-9_]{0,63})=(?=[^=])/.exec(inner);
     if (assignment) {
       const name = assignment[1] ?? '';
       wrappers.add(ENV_NAME.test(name) ? `a prefix "${name}="` : 'a NAME= prefix');
