@@ -74,6 +74,7 @@ test('a whole Ed25519 key in each .env shape, on every way in: refused (exit 2) 
     );
   }
   const leaks: string[] = [];
+  const noFix: string[] = [];
   await inPairs(cases, async (c) => {
     const result = await runCli(c.args, { cwd: dir, ...(c.env ? { env: c.env } : {}) });
     noStackOrInternalError(c.label, result);
@@ -87,14 +88,15 @@ test('a whole Ed25519 key in each .env shape, on every way in: refused (exit 2) 
       const doc = parseJson(result.stdout);
       assert.ok(doc, `${c.label}: no JSON document`);
       const code = doc.error?.code ?? doc.checks?.find((check: { status: string }) => check.status === 'fail')?.code;
-      assert.ok(['MTLS_VALUE_WRAPPED', 'MTLS_NOT_A_CREDENTIAL'].includes(code), `${c.label}: ${code}`);
-      assert.equal(doc.error?.details?.path, undefined, `${c.label}: details.path is set`);
+      if (!['MTLS_VALUE_WRAPPED', 'MTLS_NOT_A_CREDENTIAL'].includes(code)) noFix.push(`${c.label}: ${code}`);
+      if (doc.error?.details?.path !== undefined) leaks.push(`${c.label}: details.path is set`);
     }
     if (c.junit) assert.ok(existsSync(c.junit), `${c.label}: no JUnit file`);
     // What to do instead is said: what to remove, by name.
-    if (!c.args.includes('inspect')) assert.match(said, /[Rr]emove the|real line breaks/, `${c.label}: no fix that says what to remove:\n${said}`);
+    if (!/[Rr]emove the|real line breaks/.test(said)) noFix.push(c.label);
   });
   assert.deepEqual(leaks, []);
+  assert.deepEqual(noFix, [], 'runs without the diagnosis or a fix that says what to remove');
 });
 
 test('the library: createMtlsAgent errors describe a key in each .env shape (and a Buffer), never quote it', async () => {
