@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Context } from './context.js';
+import { decodeBase64Value } from '../core/load/read-input.js';
+import { looksLikePkcs12 } from '../core/pkcs12/sniff.js';
 import { resolveCredentials, type CredentialFlags, type ResolvedCredentials } from '../config/resolve.js';
 import { loadCredentials, type LoadedCredentials } from '../core/load/identity.js';
 import { resolveSecret } from '../core/load/secret.js';
@@ -56,11 +60,28 @@ function once(ctx: Context, topic: string): boolean {
  */
 export function warnIfKeyOnCommandLine(source: LoadedSource, from: string, ctx: Context): void {
   const inline = /^(inline PEM|base64 value)\b/.test(source.origin);
-  if (!inline || source.keys.length + source.lockedKeys.length === 0) return;
+  if (inline && source.keys.length + source.lockedKeys.length > 0) warnKeyOnCommandLine(from, ctx);
+}
+
+/**
+ * The same warning from a flag's value alone, for commands that hand their values to another
+ * loader (serve): PEM with a private key, or base64 of one, that is not the name of a file.
+ */
+export function warnIfKeyValueOnCommandLine(flag: string, value: string | undefined, ctx: Context, options: { environment?: boolean } = {}): void {
+  if (value === undefined || value === '-' || value.length > 1 << 20 || existsSync(resolve(ctx.io.cwd, value))) return;
+  const bytes = value.includes('-----BEGIN ') ? Buffer.from(value) : decodeBase64Value(value);
+  if (!bytes) return;
+  const text = bytes.subarray(0, 1 << 16).toString('latin1');
+  const der = !text.includes('-----BEGIN ');
+  if (/PRIVATE KEY-----/.test(text) || (der && (flag === '--key' || looksLikePkcs12(bytes)))) warnKeyOnCommandLine(flag, ctx, options.environment !== false);
+}
+
+/** `environment`: the command reads MTLS_KEY_PATH (serve does not). */
+function warnKeyOnCommandLine(from: string, ctx: Context, environment = true): void {
   if (!from.startsWith('--') && from !== 'an argument') return;
   if (!once(ctx, 'key-on-command-line')) return;
   const stdin = from.startsWith('--') ? `\`${from} -\` with the key on standard input` : 'standard input (`-`)';
-  ctx.warn(`the private key itself was given on the command line (${from}), where other users can see it (ps, shell history); prefer ${stdin}, a file readable only by you, or MTLS_KEY_PATH.`);
+  ctx.warn(`the private key itself was given on the command line (${from}), where other users can see it (ps, shell history); prefer ${stdin}, ${environment ? 'a file readable only by you, or MTLS_KEY_PATH' : 'or a file readable only by you'}.`);
 }
 
 /**

@@ -7,6 +7,7 @@ import { createMtlsAgent } from '../../src/index.js';
 import { MtlsError } from '../../src/core/errors.js';
 import { runCli, STACK_TRACE, type CliResult } from '../helpers/cli.js';
 import { freePort, tempDir } from '../helpers/tmp.js';
+import { spawnServe } from '../net/serve-helpers.js';
 import { base64Pieces, FIXTURES, leakedPiece } from './corpus.js';
 import { parseJson } from './oracle.js';
 
@@ -168,6 +169,11 @@ test('an inline key on the command line (PEM or base64, --key or --cert) is warn
   assert.doesNotMatch(fromEnv.stderr, /given on the command line/);
   const fromFile = await runCli(['request', URL, '--cert', CERT, '--key', fixture('client-key-pkcs8.pem'), '--connect-timeout', '2'], { cwd: dir });
   assert.doesNotMatch(fromFile.stderr, /given on the command line/);
+  // serve hands its flags to its own loader, and reads no MTLS_* variables: the fix says so.
+  const serve = await spawnServe(['--cert', fixture('server-fullchain.pem'), '--key', readFileSync(fixture('server-key-pkcs8.pem'), 'utf8'), '--client-ca', fixture('root-ca.pem'), '--port', String(await freePort())]);
+  serve.signal('SIGTERM');
+  await serve.exited();
+  assert.match(serve.stderr(), /warning: the private key itself was given on the command line \(--key\)[^\n]*prefer `--key -` with the key on standard input, or a file readable only by you\./, serve.stderr());
   // doctor reports it as a warning finding, as it does a literal --pass.
   const doctor = parseJson((await runCli(['doctor', '--cert', CERT, '--key', KEY_PEM, '--json'], { cwd: dir })).stdout);
   const finding = doctor?.checks?.find((check: { id: string }) => check.id === 'key-permissions');
