@@ -100,6 +100,21 @@ test('a whole Ed25519 key in each .env shape, on every way in: refused (exit 2) 
   assert.deepEqual(noFix, [], 'runs without the diagnosis or a fix that says what to remove');
 });
 
+test('a base64 key that loads is never a "file" in doctor findings: --json, GitHub annotations and JUnit of a failing key check', async () => {
+  // The server's key against the client's certificate: read fine, then the match check fails.
+  const serverKey = readFileSync(fixture('server-key-pkcs8.pem'), 'utf8');
+  const pieces = [...base64Pieces(Buffer.from(serverKey).toString('base64')), ...base64Pieces(serverKey.replace(/-----[A-Z ]+-----/g, ''))];
+  const junit = join(dir, 'base64-key.xml');
+  for (const args of [['--ci', '--junit', junit], ['--json']]) {
+    const result = await runCli(['doctor', '--cert', CERT, ...args], { cwd: dir, env: { MTLS_KEY_PATH: Buffer.from(serverKey).toString('base64'), GITHUB_ACTIONS: 'true' } });
+    noStackOrInternalError(args.join(' '), result);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stdout + result.stderr, /MTLS_MATCH_MISMATCH/);
+    const said = result.stdout + result.stderr + (args.includes('--junit') ? readFileSync(junit, 'utf8') : '');
+    assert.equal(leakedPiece(said, pieces), null, `${args.join(' ')}: a piece of the key:\n${said.slice(0, 600)}`);
+  }
+});
+
 test('the library: createMtlsAgent errors describe a key in each .env shape (and a Buffer), never quote it', async () => {
   const shapes = { ...SHAPES, 'short Buffer': Buffer.from(KEY.slice(0, 24)) };
   for (const [shape, key] of Object.entries(shapes)) {
