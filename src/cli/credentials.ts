@@ -17,11 +17,12 @@ export async function loadCliCredentials(
   flags: CredentialFlags,
   ctx: Context,
   target?: string,
-  options: { verbose?: boolean } = {},
+  /** verbose: -v was given. caUse: what the command does with the CA (default: trusts it), for the config note. */
+  options: { verbose?: boolean; caUse?: CaUse } = {},
 ): Promise<LoadedCredentials & { resolved: ResolvedCredentials }> {
   const { io } = ctx;
   const resolved = await resolveCredentials(flags, { env: io.env, cwd: io.cwd }, target);
-  noteConfigUse(resolved, ctx, options.verbose === true);
+  noteConfigUse(resolved, ctx, options.verbose === true, options.caUse ?? 'trust');
   const passphrase = await resolvePassphrase(resolved, ctx);
   if (resolved.passSpec?.value === 'stdin' && [resolved.cert, resolved.key, resolved.ca].some((s) => s?.value === '-')) {
     throw new MtlsError('MTLS_CONFLICTING_INPUTS', '--pass stdin and a credential from standard input (-) cannot both be used.');
@@ -89,7 +90,10 @@ function warnKeyOnCommandLine(from: string, ctx: Context, environment = true): v
  * one line when ./mtls.config.json, found by being there, replaces the trusted CAs, because that
  * changes what a verification trusts without anything on the command line saying so.
  */
-export function noteConfigUse(resolved: ResolvedCredentials, ctx: Context, verbose: boolean): void {
+/** 'trust': the CA replaces the system's roots (request, doctor, chain verify); 'bundle': it goes into a file (p12 export); 'none': unused. */
+export type CaUse = 'trust' | 'bundle' | 'none';
+
+export function noteConfigUse(resolved: ResolvedCredentials, ctx: Context, verbose: boolean, caUse: CaUse = 'trust'): void {
   if (!resolved.configPath) return;
   const settings = resolved.configSettings ?? [];
   const found = resolved.configImplicit ? ' (found in the current directory; no --config was given)' : '';
@@ -100,8 +104,9 @@ export function noteConfigUse(resolved: ResolvedCredentials, ctx: Context, verbo
     return;
   }
   const ca = settings.find((s) => s.startsWith('ca from '));
-  if (resolved.configImplicit && ca && once(ctx, 'config-ca')) {
-    ctx.note(`note: the trusted CAs come from ${resolved.configPath} (${ca.slice('ca from '.length)}.ca), found in the current directory, instead of the system's roots; pass --cacert to choose others, or --config to name the file.`);
+  if (resolved.configImplicit && ca && caUse !== 'none' && once(ctx, 'config-ca')) {
+    const what = caUse === 'trust' ? "the trusted CAs come from CONFIG, found in the current directory, instead of the system's roots" : 'the CA certificates added to the bundle come from CONFIG, found in the current directory';
+    ctx.note(`note: ${what.replace('CONFIG', `${resolved.configPath} (${ca.slice('ca from '.length)}.ca)`)}; pass --cacert to choose others, or --config to name the file.`);
   }
 }
 

@@ -55,7 +55,7 @@ async function inspectInput(source: { value: string; from: string; secret: boole
 }
 
 async function inspectEndpoint(endpoint: Endpoint, options: InspectOptions, ctx: Context, now: Date): Promise<SourceReport> {
-  const { identity } = options.cert ? await loadCliCredentials({ ...options, cacert: undefined, ca: undefined }, ctx) : { identity: null };
+  const { identity } = options.cert ? await loadCliCredentials({ ...options, cacert: undefined, ca: undefined }, ctx, undefined, { caUse: 'none' }) : { identity: null };
   const { fetchPeerChain } = await import('../../tls/endpoint.js');
   const { parseCertificate } = await import('../../core/certificate/parse.js');
   const spinner = await ctx.spinner(`Connecting to ${endpoint.label}…`);
