@@ -31,6 +31,10 @@ export interface ResolvedCredentials {
   servername?: string;
   configPath?: string;
   configTarget?: string;
+  /** The config file was ./mtls.config.json, picked up because it was there (no --config). */
+  configImplicit?: boolean;
+  /** What the config file decided, by field name and place (never values): 'ca from "mtls"'. */
+  configSettings?: string[];
 }
 
 export interface ResolveEnv {
@@ -47,10 +51,10 @@ export async function resolveCredentials(flags: CredentialFlags, where: ResolveE
   const prefix = flags.envPrefix === undefined ? undefined : normalizeEnvPrefix(flags.envPrefix);
   const config = await loadConfigFile(flags.config, where.cwd);
   const matched = config ? targetProfile(config, target) : null;
-  const layers: { from: string; profile: CredentialProfile }[] = [];
+  const layers: { from: string; where: string; profile: CredentialProfile }[] = [];
   if (config && matched) {
     const where = `targets["${matched.key}"]`;
-    layers.push({ from: `config ${config.path} ${where}`, profile: await resolveProfile(config, matched.profile, where, env) });
+    layers.push({ from: `config ${config.path} ${where}`, where, profile: await resolveProfile(config, matched.profile, where, env) });
   }
   if (config) {
     const defaults = await resolveProfile(config, config.defaults, 'mtls', env);
@@ -61,8 +65,10 @@ export async function resolveCredentials(flags: CredentialFlags, where: ResolveE
       delete defaults.passphrase;
       delete defaults.certType;
     }
-    layers.push({ from: `config ${config.path} "mtls"`, profile: defaults });
+    layers.push({ from: `config ${config.path} "mtls"`, where: '"mtls"', profile: defaults });
   }
+  const fromConfig: string[] = [];
+  const used = (field: string, layer: { where: string }) => fromConfig.push(`${field} from ${layer.where}`);
 
   const pick = (flag: string | undefined, flagName: string, suffix: 'CERT' | 'KEY' | 'CA', mtlsName: string, field: 'cert' | 'key' | 'ca'): Setting | undefined => {
     if (flag !== undefined) return { value: flag, from: flagName };
@@ -72,7 +78,10 @@ export async function resolveCredentials(flags: CredentialFlags, where: ResolveE
     if (plain !== undefined && plain !== '') return { value: plain, from: `env:${mtlsName}` };
     for (const layer of layers) {
       const value = layer.profile[field];
-      if (value !== undefined) return { value, from: `${layer.from}.${field}` };
+      if (value !== undefined) {
+        used(field, layer);
+        return { value, from: `${layer.from}.${field}` };
+      }
     }
     return undefined;
   };
@@ -84,9 +93,13 @@ export async function resolveCredentials(flags: CredentialFlags, where: ResolveE
   if (cert) resolved.cert = cert;
   if (key) resolved.key = key;
   if (ca) resolved.ca = ca;
-  const certType = flags.certType ?? layers.find((l) => l.profile.certType)?.profile.certType;
+  const certTypeLayer = flags.certType ? undefined : layers.find((l) => l.profile.certType);
+  if (certTypeLayer) used('certType', certTypeLayer);
+  const certType = flags.certType ?? certTypeLayer?.profile.certType;
   if (certType) resolved.certType = certType;
-  const servername = layers.find((l) => l.profile.servername)?.profile.servername;
+  const servernameLayer = layers.find((l) => l.profile.servername);
+  if (servernameLayer) used('servername', servernameLayer);
+  const servername = servernameLayer?.profile.servername;
   if (servername) resolved.servername = servername;
 
   if (flags.pass !== undefined) resolved.passSpec = { value: flags.pass, from: '--pass' };
@@ -94,9 +107,16 @@ export async function resolveCredentials(flags: CredentialFlags, where: ResolveE
     const fromEnv = secretFromEnv(env, prefix);
     const layer = layers.find((l) => l.profile.passphrase !== undefined);
     if (fromEnv) resolved.passphrase = fromEnv;
-    else if (layer?.profile.passphrase !== undefined) resolved.passphrase = { origin: `${layer.from}.passphrase`, value: layer.profile.passphrase };
+    else if (layer?.profile.passphrase !== undefined) {
+      used('passphrase', layer);
+      resolved.passphrase = { origin: `${layer.from}.passphrase`, value: layer.profile.passphrase };
+    }
   }
-  if (config) resolved.configPath = config.path;
+  if (config) {
+    resolved.configPath = config.path;
+    resolved.configImplicit = flags.config === undefined;
+    resolved.configSettings = fromConfig;
+  }
   if (matched) resolved.configTarget = matched.key;
   return resolved;
 }

@@ -24,10 +24,11 @@ function isPath(value: CredentialValue, cwd: string): value is string {
   return typeof value === 'string' && !value.includes('-----BEGIN ') && !value.includes('\n') && value.length <= 4096 && existsSync(resolve(cwd, value));
 }
 
-/** The loader takes strings: bytes go in as base64, which it decodes to PEM, DER or PKCS#12. */
-function asInput(given: CredentialValue, from: string): CredentialInput {
+/** The loader takes strings: bytes go in as base64 (never taken for a path), which it decodes to PEM, DER or PKCS#12. */
+function asInput(given: CredentialValue, from: string, secret = false): CredentialInput {
   const value = revealed(given);
-  return { value: typeof value === 'string' ? value : Buffer.from(value).toString('base64'), from };
+  const input: CredentialInput = typeof value === 'string' ? { value, from } : { value: Buffer.from(value).toString('base64'), from, inline: true };
+  return secret ? { ...input, secret: true } : input;
 }
 
 /**
@@ -60,7 +61,7 @@ async function readTlsMaterial(credentials: MtlsCredentials, optionsPath: string
   const loaded = certValue === undefined
     ? { identity: null }
     : await loadCredentials({
-        cert: asInput(certValue, field(credentials.pfx !== undefined ? 'pfx' : 'cert')),
+        cert: asInput(certValue, field(credentials.pfx !== undefined ? 'pfx' : 'cert'), credentials.pfx !== undefined),
         ...(credentials.key !== undefined ? { key: asInput(credentials.key, field('key')) } : {}),
         ...(credentials.pfx !== undefined ? { certType: 'P12' as const } : credentials.certType ? { certType: credentials.certType } : {}),
         ...(credentials.passphrase !== undefined ? { passphrase: { origin: secretOrigin(credentials.passphrase, field('passphrase')), value: String(revealed(credentials.passphrase)) } } : {}),

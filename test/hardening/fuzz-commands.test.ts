@@ -7,7 +7,7 @@ import { decodeCredential } from '../../src/core/load/index.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { runCli } from '../helpers/cli.js';
 import { freePort, tempDir } from '../helpers/tmp.js';
-import { FIXTURE_PASS, FIXTURES, replayHint, writeCorpus } from './corpus.js';
+import { FIXTURE_PASS, FIXTURES, envShapedValues, leakedPiece, replayHint, writeCorpus } from './corpus.js';
 import { certificateKey, chainsTo, nodeReading, parseJson, reportedCode, runProblem, timed, type RunOutcome } from './oracle.js';
 
 /**
@@ -219,4 +219,32 @@ test(`fuzz: a sample as real processes, every command: exit 1 or 2, a diagnosis,
   t.diagnostic(`${runs.length} processes`);
   assert.ok(runs.length >= 10, `only ${runs.length} sampled`);
   assert.deepEqual(problems, [], `seed ${corpus.seed}; replay: ${replayHint(corpus.seed)}`);
+});
+
+test('fuzz: env-style values (quotes, NAME=, export, ";", literal \\n) as MTLS_KEY_PATH, --key, an inspect argument and doctor --ci: no exit 3, no piece of the key in any output', async (t) => {
+  const port = await freePort(); // closed
+  const problems: string[] = [];
+  const codes = new Map<string, number>();
+  const values = envShapedValues();
+  for (const [i, shaped] of values.entries()) {
+    const json = i % 3 === 0;
+    const pass = shaped.needsPassphrase ? ['--pass', 'env:FUZZ_PASS'] : [];
+    const runs: { how: string; args: string[]; env: Record<string, string> }[] = [
+      { how: 'MTLS_KEY_PATH', args: ['request', `https://127.0.0.1:${port}/`, '--cert', GOOD_CERT, '--connect-timeout', '3', ...pass], env: { ...env, MTLS_KEY_PATH: shaped.value } },
+      ...(i % 2 === 0 ? [{ how: 'inspect', args: ['inspect', shaped.value, ...pass], env }] : [{ how: '--key', args: ['match', GOOD_CERT, shaped.value, ...pass], env }]),
+      ...(i % 3 === 1 ? [{ how: 'doctor --ci', args: ['doctor', '--cert', GOOD_CERT, '--key', shaped.value, '--ci', ...pass], env: { ...env, GITHUB_ACTIONS: 'true' } }] : []),
+    ];
+    for (const run of runs) {
+      const outcome = await timed(() => runInProcess([...run.args, ...(json ? ['--json'] : [])], { env: run.env }));
+      const code = reportedCode(outcome) ?? `exit ${outcome.code}`;
+      codes.set(code, (codes.get(code) ?? 0) + 1);
+      const problem =
+        runProblem(outcome, json) ??
+        (leakedPiece(outcome.stdout + outcome.stderr, shaped.pieces) ? `a piece of the key is in the output (${code})` : null) ??
+        ((outcome.stdout + outcome.stderr).includes(FIXTURE_PASS) ? 'the passphrase appears in the output' : null);
+      if (problem) problems.push(`${shaped.name} via ${run.how}: ${problem}`);
+    }
+  }
+  t.diagnostic(`${values.length} values; diagnoses: ${[...codes].map(([code, n]) => `${code}×${n}`).join(', ')}`);
+  assert.deepEqual(problems, []);
 });

@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeCredential } from '../../src/core/load/index.js';
+import { decodeCredential, loadCredential } from '../../src/core/load/index.js';
 import { MtlsError } from '../../src/core/errors.js';
 import type { LoadedSource } from '../../src/core/load/types.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { tempDir } from '../helpers/tmp.js';
-import { FIXTURE_PASS, FIXTURES, replayHint, writeCorpus } from './corpus.js';
+import { FIXTURE_PASS, FIXTURES, envShapedValues, leakedPiece, replayHint, writeCorpus } from './corpus.js';
 import { PER_RUN_LIMIT_MS, nodeReading, parseJson, runProblem, sameSet, timed, type NodeReading } from './oracle.js';
 
 /**
@@ -103,4 +103,37 @@ test(`fuzz: the same inputs through \`mtls inspect\` in-process (seed ${corpus.s
   }
   t.diagnostic(`exit codes: ${[...codes].map(([code, n]) => `${code}×${n}`).join(', ')}`);
   assert.deepEqual(problems, [], `seed ${corpus.seed}`);
+});
+
+test('env-style values (quotes, NAME=, export, ";", literal \\n, spaces) through the loader: read as Node reads them, or refused without a piece of the key', async (t) => {
+  const values = envShapedValues();
+  assert.ok(values.length >= 150, `only ${values.length} values`);
+  const problems: string[] = [];
+  const codes = new Map<string, number>();
+  for (const shaped of values) {
+    let outcome = 'loaded';
+    try {
+      const source = await loadCredential(shaped.value, { label: 'env:MTLS_KEY_PATH', secret: true, cwd: dir, ...(shaped.needsPassphrase ? { passphrase } : {}) });
+      if (!shaped.source.endsWith('.p12')) {
+        const expected = nodeReading(shaped.original, shaped.needsPassphrase ? FIXTURE_PASS : undefined);
+        const keys = source.keys.map((k) => k.facts.spkiSha256);
+        if (!sameSet(keys, expected.keys)) problems.push(`${shaped.name}: loaded keys ${keys.join(', ') || 'none'}, Node reads ${expected.keys.join(', ') || 'none'}`);
+      }
+    } catch (error) {
+      if (!(error instanceof MtlsError)) {
+        problems.push(`${shaped.name}: threw ${(error as Error)?.name} (would be an internal error, exit 3)`);
+        continue;
+      }
+      outcome = error.code;
+      const said = JSON.stringify({ message: error.message, details: error.details, fixes: error.fixes, diagnosis: error.toDiagnosis() });
+      const piece = leakedPiece(said, shaped.pieces);
+      if (piece) problems.push(`${shaped.name}: ${error.code} holds a piece of the key (${piece})`);
+      if (said.includes(FIXTURE_PASS)) problems.push(`${shaped.name}: the passphrase appears in the message`);
+    }
+    codes.set(outcome, (codes.get(outcome) ?? 0) + 1);
+  }
+  t.diagnostic(`${values.length} values: ${[...codes].map(([code, n]) => `${code}×${n}`).join(', ')}`);
+  assert.deepEqual(problems, []);
+  // The shapes that hide a usable key are named as such, with what to remove.
+  assert.ok((codes.get('MTLS_VALUE_WRAPPED') ?? 0) >= 50, 'few values were recognised as wrapped');
 });

@@ -132,9 +132,14 @@ test('input failures each have their own code', async () => {
 
 test('a value that is neither a file nor clean base64 is described, never quoted (it may be a key)', async () => {
   const quoted = `'${readFileSync(fixture('client-key-pkcs8.pem')).toString('base64')}'`;
-  const error = await expectCode(loadCredential(quoted, { label: '--key' }), 'MTLS_NOT_A_CREDENTIAL');
-  assert.match(error.message, /^The \d+-character value from --key is neither/);
+  // Usable once the quotes are off: refused with what to remove (never accepted with a guess).
+  const error = await expectCode(loadCredential(quoted, { label: '--key' }), 'MTLS_VALUE_WRAPPED');
+  assert.match(error.message, /^The \d+-character value from --key has surrounding quotes/);
   assert.ok(!JSON.stringify({ m: error.message, d: error.details }).includes('LS0tLS1'));
+  // Not usable even then (too short to be a key): described all the same.
+  const cut = await expectCode(loadCredential(`${quoted.slice(0, 41)}'`, { label: '--key' }), 'MTLS_NOT_A_CREDENTIAL');
+  assert.match(cut.message, /^The 42-character value from --key \(looks like base64, with surrounding quotes\) is neither/);
+  assert.ok(!JSON.stringify({ m: cut.message, d: cut.details }).includes('LS0tLS1'));
 });
 
 test('an identity: key checked against the leaf before any use; bundles are reordered leaf first', async () => {

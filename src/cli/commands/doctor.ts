@@ -1,7 +1,7 @@
 import { resolve as resolvePath } from 'node:path';
 import type { CommandAction } from '../action.js';
 import type { Context } from '../context.js';
-import { onceStdin } from '../credentials.js';
+import { noteConfigUse, onceStdin } from '../credentials.js';
 import { parseHttpsUrl, usage } from '../url.js';
 import { loadConfigFile } from '../../config/file.js';
 import { resolveCredentials, type CredentialFlags } from '../../config/resolve.js';
@@ -84,6 +84,7 @@ const doctor: CommandAction<DoctorFlags> = async ([urlArg], flags, ctx) => {
       continue;
     }
     const resolved = await resolveCredentials(flags, { env, cwd: ctx.io.cwd }, target.url?.href);
+    noteConfigUse(resolved, ctx, false);
     if (!target.url && !resolved.cert && !resolved.key && !resolved.ca) {
       throw usage('Nothing to check: no URL and no credentials.', 'Give a certificate (`mtls doctor --cert client.crt --key client.key --cacert ca.crt`), a URL, or --config FILE.');
     }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommandAction } from '../action.js';
 import type { Context } from '../context.js';
-import { loadCliCredentials, onceStdin, resolvePassphrase } from '../credentials.js';
+import { loadCliCredentials, onceStdin, resolvePassphrase, warnIfKeyOnCommandLine } from '../credentials.js';
 import { resolveCredentials, type CredentialFlags } from '../../config/resolve.js';
 import { loadCredential } from '../../core/load/load.js';
 import type { InputFormat, LoadedSource, Secret } from '../../core/load/types.js';
@@ -23,18 +23,18 @@ const inspect: CommandAction<InspectOptions> = async (args, options, ctx) => {
   const now = new Date();
   const resolved = await resolveCredentials(options, { env: ctx.io.env, cwd: ctx.io.cwd });
   const passphrase = await resolvePassphrase(resolved, ctx);
-  const sources = args.length > 0 ? args : [resolved.cert, resolved.key, resolved.ca].flatMap((s) => (s ? [s.value] : []));
-  if (sources.length === 0) {
+  const given = args.length > 0 ? args.map((value) => ({ value, from: 'an argument', secret: false })) : [resolved.cert, resolved.key, resolved.ca].flatMap((s) => (s ? [{ ...s, secret: s === resolved.key }] : []));
+  if (given.length === 0) {
     throw new MtlsError('MTLS_USAGE', 'Nothing to inspect: give a file, host:port or URL.', {
       fixes: ['`mtls inspect server.crt`, `mtls inspect example.com:443`, or set MTLS_CERT_PATH.'],
     });
   }
   const reports: SourceReport[] = [];
-  for (const source of sources) {
+  for (const source of given) {
     // The endpoint code (and node:tls, slow to load) only for what is not a file.
-    const endpoint = existsSync(resolve(ctx.io.cwd, source)) ? null : (await import('../../tls/endpoint.js')).parseEndpoint(source);
-    if (!endpoint && !existsSync(resolve(ctx.io.cwd, source))) {
-      const refused = notAnEndpoint(source, 'inspect');
+    const endpoint = existsSync(resolve(ctx.io.cwd, source.value)) ? null : (await import('../../tls/endpoint.js')).parseEndpoint(source.value);
+    if (!endpoint && !existsSync(resolve(ctx.io.cwd, source.value))) {
+      const refused = notAnEndpoint(source.value, 'inspect');
       if (refused) throw refused;
     }
     reports.push(endpoint ? await inspectEndpoint(endpoint, options, ctx, now) : await inspectInput(source, options.certType, passphrase, ctx, now));
@@ -44,19 +44,23 @@ const inspect: CommandAction<InspectOptions> = async (args, options, ctx) => {
   return 0;
 };
 
-async function inspectInput(source: string, format: InputFormat | undefined, passphrase: Secret | undefined, ctx: Context, now: Date): Promise<SourceReport> {
-  const loaded = await loadCredential(source, {
+async function inspectInput(source: { value: string; from: string; secret: boolean }, format: InputFormat | undefined, passphrase: Secret | undefined, ctx: Context, now: Date): Promise<SourceReport> {
+  const loaded = await loadCredential(source.value, {
     ...(format ? { format } : {}),
     ...(passphrase ? { passphrase } : {}),
     decrypt: 'optional',
     cwd: ctx.io.cwd,
     readStdin: onceStdin(ctx),
+    // Arguments are named by what they are; a value from a flag, variable or config by where it came from.
+    ...(source.from === 'an argument' ? {} : { label: source.from }),
+    ...(source.secret ? { secret: true } : {}),
   });
+  warnIfKeyOnCommandLine(loaded, source.from, ctx);
   return reportSource(loaded, now);
 }
 
 async function inspectEndpoint(endpoint: Endpoint, options: InspectOptions, ctx: Context, now: Date): Promise<SourceReport> {
-  const { identity } = options.cert ? await loadCliCredentials({ ...options, cacert: undefined, ca: undefined }, ctx) : { identity: null };
+  const { identity } = options.cert ? await loadCliCredentials({ ...options, cacert: undefined, ca: undefined }, ctx, undefined, { caUse: 'none' }) : { identity: null };
   const { fetchPeerChain } = await import('../../tls/endpoint.js');
   const { parseCertificate } = await import('../../core/certificate/parse.js');
   const spinner = await ctx.spinner(`Connecting to ${endpoint.label}…`);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { CommandAction } from '../action.js';
-import { onceStdin, resolvePassphrase } from '../credentials.js';
+import { onceStdin, resolvePassphrase, warnIfKeyOnCommandLine } from '../credentials.js';
 import { resolveCredentials } from '../../config/resolve.js';
 import { loadCredential } from '../../core/load/index.js';
 import type { InputFormat, LoadedSource } from '../../core/load/types.js';
@@ -28,8 +28,11 @@ const match: CommandAction<MatchOptions> = async (args, options, ctx) => {
         cwd: ctx.io.cwd,
         readStdin: onceStdin(ctx),
         role: i === 0 ? 'certificate' : 'private key',
+        // The second argument is a key: a bare word there is never quoted back.
+        ...(i > 0 ? { secret: true } : {}),
       }),
     );
+    warnIfKeyOnCommandLine(sources[i] as LoadedSource, 'an argument', ctx);
   }
   const [first, ...rest] = sources as [LoadedSource, ...LoadedSource[]];
   const cert = first.certificates[0];

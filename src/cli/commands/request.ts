@@ -7,6 +7,7 @@ import { parseHttpsUrl, usage } from '../url.js';
 import type { CredentialFlags } from '../../config/resolve.js';
 import { MtlsError } from '../../core/errors.js';
 import { MAX_REQUEST_BODY_BYTES, readFileBounded } from '../../core/fs/read.js';
+import { safeToQuote } from '../../core/load/quote.js';
 import { writeOutputFile } from '../../core/fs/write.js';
 import { performRequest, type RequestResult } from '../../tls/request.js';
 import { proxyFor, type ProxyTlsOptions } from '../../tls/proxy.js';
@@ -52,12 +53,40 @@ function parseResolve(entries: string[]): { host: string; port: number; address:
   });
 }
 
+/** RFC 9110 token: what a header name may be made of. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * curl's -H "Name: value". A header often carries a token (Authorization, X-Api-Key), so an
+ * error repeats at most its name, and only a name that is a valid one; never the value.
+ */
 function parseHeaders(values: string[]): [string, string][] {
-  return values.map((header) => {
+  return values.map((header, index) => {
     const at = header.indexOf(':');
-    if (at <= 0) throw usage(`-H "${header}" is not "Name: value".`, 'Example: `-H "Accept: application/json"`.');
-    return [header.slice(0, at).trim(), header.slice(at + 1).trim()];
+    const name = at > 0 ? header.slice(0, at).trim() : '';
+    if (at <= 0 || !HEADER_NAME.test(name)) {
+      const problem = at <= 0 ? 'has no ":" between a name and a value' : 'does not start with a valid header name';
+      throw usage(`${headerForMessage(header, index)} ${problem}; it must be "Name: value".`, 'Example: `-H "Accept: application/json"`, `-H "Authorization: Bearer $TOKEN"`.');
+    }
+    const value = header.slice(at + 1).trim();
+    // Node refuses these anyway, later and less clearly; a line break would split the request.
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+      throw usage(`-H "${name}: …": the value holds a control character (a line break?), which a header cannot carry.`, `Give the value on one line: \`-H "${name}: VALUE"\`.`);
+    }
+    return [name, value];
   });
+}
+
+/** `-H "Authorization …" (the 3rd -H, 28 characters)`: the first word only when it reads as a header name. */
+function headerForMessage(header: string, index: number): string {
+  const first = /^([^\s:]{1,64})[\s:]/.exec(header)?.[1];
+  const which = `the ${ordinal(index + 1)} -H, ${header.length} characters`;
+  return first && HEADER_NAME.test(first) && safeToQuote(first) ? `-H "${first} …" (${which})` : `-H (${which})`;
+}
+
+function ordinal(n: number): string {
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
+  return `${n}${suffix}`;
 }
 
 async function readBody(flags: RequestFlags, ctx: Context): Promise<{ body?: Buffer; headers: [string, string][] }> {
@@ -86,7 +115,7 @@ const request: CommandAction<RequestFlags> = async (args, flags, ctx) => {
   const body = await readBody(flags, ctx);
   const userHeaderNames = new Set(headers.map(([name]) => name.toLowerCase()));
   // Credentials are loaded (and the key checked against the certificate) before any traffic.
-  const { identity, ca, resolved } = await loadCliCredentials(flags, ctx, url.href);
+  const { identity, ca, resolved } = await loadCliCredentials(flags, ctx, url.href, { verbose: flags.verbose === true });
   if (flags.insecure) {
     ctx.warn(ctx.err.red.bold('--insecure: the server certificate is NOT verified; anyone on the path can read and change this exchange. Never use it in production.'));
   }

@@ -3,7 +3,7 @@ import { MtlsError } from '../../core/errors.js';
 import { isLoopbackHost, startServe, type ServeEvent } from '../../tls/serve/index.js';
 import { renderServeEvent, serveEventJsonLine } from '../../render/serve.js';
 import type { Context } from '../context.js';
-import { onceStdin, resolvePassphrase } from '../credentials.js';
+import { onceStdin, resolvePassphrase, warnIfKeyValueOnCommandLine } from '../credentials.js';
 
 interface ServeFlags {
   cert?: string;
@@ -30,6 +30,9 @@ const serve: CommandAction<ServeFlags> = async (_args, flags, ctx) => {
   if (!isLoopbackHost(flags.host)) {
     ctx.warn(ctx.err.red.bold(`--host ${flags.host} is not a loopback address: other machines can reach this test server and see what it echoes. Use it only on a network you trust.`));
   }
+  // serve reads no MTLS_* variables: the fix offers standard input and a file only.
+  warnIfKeyValueOnCommandLine('--key', flags.key, ctx, { environment: false });
+  warnIfKeyValueOnCommandLine('--cert', flags.cert, ctx, { environment: false });
   const passphrase = flags.pass === undefined ? undefined : await resolvePassphrase({ passSpec: { value: flags.pass, from: '--pass' } }, ctx);
   const onEvent = (event: ServeEvent) => {
     if (ctx.json) ctx.io.stdout.write(serveEventJsonLine(event));

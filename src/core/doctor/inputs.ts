@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { catalog } from '../../diagnoses/catalog.js';
 import { isMtlsError, type MtlsError } from '../errors.js';
 import { keyLabel } from '../key/describe.js';
+import { looksLikePkcs12 } from '../pkcs12/sniff.js';
 import { decodeCredential, readInput, resolveSecret } from '../load/index.js';
 import type { CredentialInput } from '../load/identity.js';
 import type { RawInput } from '../load/read-input.js';
@@ -61,20 +62,22 @@ export async function loadInputs(settings: CredentialSettings, context: InputCon
       if (kind === 'cert') checks.push(skipped('file.cert', TITLES.cert, 'No certificate given (--cert, MTLS_CERT_PATH or the config file): the local checks of a client identity do not run.'));
       continue;
     }
-    const file = isInline(input.value) ? undefined : input.value;
-    if (file) files[kind] = file;
+    // Findings and CI annotations name a file only when it is one: a value that is base64, or
+    // that failed to load, may be a key (read-input sets details.path only when it may be quoted).
     try {
-      const raw = await readInput(input.value, { cwd: context.cwd, readStdin: context.readStdin, label: input.from });
+      const raw = await readInput(input.value, { cwd: context.cwd, readStdin: context.readStdin, label: input.from, ...(kind === 'key' ? { secret: true } : {}) });
       raws[kind] = raw;
-      checks.push(check(`file.${kind}`, TITLES[kind], 'pass', raw.path ? `${raw.origin} is present and readable.` : `Read from ${input.from} (${raw.origin}).`, file ? { file } : {}));
+      if (raw.path) files[kind] = input.value;
+      checks.push(check(`file.${kind}`, TITLES[kind], 'pass', raw.path ? `${raw.origin} is present and readable.` : `Read from ${input.from} (${raw.origin}).`, raw.path ? { file: input.value } : {}));
     } catch (error) {
       if (!isMtlsError(error)) throw error;
+      const file = typeof error.details.path === 'string' ? error.details.path : undefined;
       checks.push(checkFromError(`file.${kind}`, TITLES[kind], error, file));
     }
   }
   // The key lives in the certificate's file when no --key was given (PEM with both, PKCS#12).
   const keyRaw = settings.key ? raws.key : raws.cert;
-  if (keyRaw) checks.push(await keyPermissions(keyRaw, settings.key ? files.key : files.cert));
+  if (keyRaw) checks.push(await keyPermissions(keyRaw, settings.key ? files.key : files.cert, (settings.key ?? settings.cert)?.from ?? ''));
 
   const passphrase = await resolvePassphrase(settings, context);
   const decoded: Partial<Record<Kind, LoadedSource>> = {};
@@ -102,13 +105,16 @@ export async function loadInputs(settings: CredentialSettings, context: InputCon
   return { checks, cert: decoded.cert ?? null, key: keySource, ca: decoded.ca ?? null, files };
 }
 
-function isInline(value: string): boolean {
-  return value === '-' || value.includes('-----BEGIN ') || value.includes('\n');
-}
-
 /** Group or world access to a key file lets other local users copy it (ssh refuses such keys for the same reason). */
-async function keyPermissions(raw: RawInput, file: string | undefined): Promise<DoctorCheck> {
+async function keyPermissions(raw: RawInput, file: string | undefined, from: string): Promise<DoctorCheck> {
   const title = 'Key file permissions';
+  if (!raw.path && from.startsWith('--') && raw.origin !== 'standard input' && holdsPrivateKey(raw, from.endsWith('-key'))) {
+    // The key itself on the command line: every local user can read it with ps.
+    return check('key-permissions', title, 'warn', `The private key itself was given on the command line (${from}), where other users can see it (ps, shell history).`, {
+      code: 'MTLS_KEY_ON_COMMAND_LINE',
+      fix: `Read it from standard input (\`${from} -\`), a 0600 file, or the MTLS_KEY_PATH variable.`,
+    });
+  }
   if (!raw.path) return skipped('key-permissions', title, `The key is not read from a file (${raw.origin}).`);
   if (process.platform === 'win32') return skipped('key-permissions', title, 'File modes are not meaningful on Windows.');
   const mode = (await stat(raw.path)).mode & 0o777;
@@ -120,6 +126,12 @@ async function keyPermissions(raw: RawInput, file: string | undefined): Promise<
     fix: `\`chmod 600 ${raw.origin}\``,
     ...(file ? { file } : {}),
   });
+}
+
+/** PEM with a private-key block, DER given as the key, or a PKCS#12: a key on the command line. */
+function holdsPrivateKey(raw: RawInput, isKeyFlag: boolean): boolean {
+  if (/PRIVATE KEY-----/.test(raw.bytes.subarray(0, 1 << 16).toString('latin1'))) return true;
+  return raw.bytes[0] === 0x30 && (isKeyFlag || looksLikePkcs12(raw.bytes));
 }
 
 interface ResolvedPassphrase {

@@ -8,6 +8,7 @@ import { crlRow, expiryRow, type ExpiryRow, type Thresholds } from './rows.js';
 import { crlsInBytes, type CrlSummary } from '../revocation/crl-summary.js';
 import { clientAuthSunsetFor, clientAuthSunsetWarning } from '../public-ca/client-auth-sunset.js';
 import { forEachLimited, walkEntries } from './walk.js';
+import { describeValue, safeToQuote } from '../load/quote.js';
 
 /** A target of `mtls expiry`, already told apart: a path (file or folder) or a live endpoint. */
 export type ExpiryTarget = { kind: 'path'; value: string } | { kind: 'endpoint'; value: string };
@@ -112,7 +113,9 @@ export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOpt
       info = statSync(absolute);
     } catch (caught) {
       const error = caught as NodeJS.ErrnoException;
-      throw new MtlsError(error.code === 'ENOENT' ? 'MTLS_FILE_NOT_FOUND' : 'MTLS_FILE_UNREADABLE', `${target.value}: ${error.code === 'ENOENT' ? 'no such file or folder, and not a host:port' : `cannot be read (${error.code})`}.`, { details: { path: target.value } });
+      // A target that is not there is quoted only when it may be (it may be a key given by mistake).
+      const quotable = safeToQuote(target.value);
+      throw new MtlsError(error.code === 'ENOENT' ? 'MTLS_FILE_NOT_FOUND' : 'MTLS_FILE_UNREADABLE', `${quotable ? target.value : capitalizeFirst(describeValue(target.value))}: ${error.code === 'ENOENT' ? 'no such file or folder, and not a host:port' : `cannot be read (${error.code})`}.`, quotable ? { details: { path: target.value } } : {});
     }
     if (info.isDirectory()) {
       let walked = 0;
@@ -240,4 +243,8 @@ function summarizeChain(ders: Buffer[]): CertificateSummary[] | { reason: string
     }
   }
   return summaries;
+}
+
+function capitalizeFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

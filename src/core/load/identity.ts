@@ -7,6 +7,10 @@ export interface CredentialInput {
   value: string;
   /** Where the value came from, for messages: '--cert', 'env:MTLS_CERT_PATH'. */
   from: string;
+  /** The field carries a secret (a key, a PKCS#12): a bare word in it is never quoted back. Keys always are. */
+  secret?: boolean;
+  /** Contents only, never a path (the library's Buffers). */
+  inline?: boolean;
 }
 
 export interface IdentityRequest {
@@ -49,14 +53,14 @@ export async function loadCredentials(request: IdentityRequest): Promise<LoadedC
   };
   let identity: Identity | null = null;
   if (request.cert) {
-    const certSource = await loadCredential(request.cert.value, { ...common, ...(request.certType ? { format: request.certType } : {}), label: request.cert.from });
+    const certSource = await loadCredential(request.cert.value, { ...common, ...(request.certType ? { format: request.certType } : {}), ...inputFlags(request.cert), label: request.cert.from });
     if (certSource.certificates.length === 0) {
       throw new MtlsError('MTLS_WRONG_CONTENT', `${certSource.origin} (${request.cert.from}) holds no certificate${describeFound(certSource)}.`);
     }
     let keySource = certSource;
     if (request.key) {
       // The key flag is never forced to P12/DER by --cert-type: that flag describes the certificate.
-      keySource = await loadCredential(request.key.value, { ...common, label: request.key.from });
+      keySource = await loadCredential(request.key.value, { ...common, ...inputFlags(request.key), secret: true, label: request.key.from });
     }
     const key = keySource.keys[0];
     if (!key) {
@@ -78,13 +82,17 @@ export async function loadCredentials(request: IdentityRequest): Promise<LoadedC
   }
   let ca: LoadedCredentials['ca'] = null;
   if (request.ca) {
-    const source = await loadCredential(request.ca.value, { ...common, label: request.ca.from });
+    const source = await loadCredential(request.ca.value, { ...common, ...inputFlags(request.ca), label: request.ca.from });
     if (source.certificates.length === 0) {
       throw new MtlsError('MTLS_WRONG_CONTENT', `${source.origin} (${request.ca.from}) holds no CA certificate${describeFound(source)}.`);
     }
     ca = { certificates: source.certificates, source };
   }
   return { identity, ca };
+}
+
+function inputFlags(input: CredentialInput): { secret?: boolean; inline?: boolean } {
+  return { ...(input.secret ? { secret: true } : {}), ...(input.inline ? { inline: true } : {}) };
 }
 
 /**

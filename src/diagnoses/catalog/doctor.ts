@@ -16,6 +16,13 @@ export const doctorDiagnoses = {
     fixes: ['Read it from the environment or a file: `--pass env:KEY_PASS` or `--pass file:/run/secrets/key-pass`.'],
     exit: 1,
   },
+  MTLS_KEY_ON_COMMAND_LINE: {
+    title: 'Private key given on the command line',
+    meaning: 'An inline PEM or base64 private key in --key or --cert is visible to other users in the process list and stays in shell history and CI logs.',
+    causes: ['The key was pasted into the command line, or expanded from a variable into it (--key "$KEY")'],
+    fixes: ['Read it from standard input (`--key -`), a file readable by its owner only, or the MTLS_KEY_PATH variable (which may hold the PEM or its base64).'],
+    exit: 1,
+  },
   MTLS_CERT_NO_SAN: {
     title: 'Certificate names its host only in the CN, without subjectAltName',
     meaning: 'Browsers, Go, Node.js and modern OpenSSL clients match a server certificate only against its subjectAltName; a name in the CN alone is ignored, so every client refuses it for any host name.',

@@ -44,6 +44,26 @@ export const inputDiagnoses = {
     fixes: ['Look at the first bytes: `head -c 64 FILE | xxd`. PEM starts with "-----BEGIN", DER and PKCS#12 with byte 0x30.', 'Force the format with `--cert-type PEM|DER|P12` if you know it.'],
     exit: 2,
   },
+  MTLS_VALUE_WRAPPED: {
+    title: 'The value carries quoting from a .env file or shell line',
+    meaning:
+      'The value would be a usable certificate, key or path once the wrapping around it is taken off: surrounding quotes, a NAME= or export prefix, a trailing ";", or literal \\n where the line breaks were. mtls does not guess which characters belong to the value, so it refuses it and says what to remove; it never prints the value, which may be a private key.',
+    causes: [
+      'A .env line or CI variable stored with its quotes or its NAME= part',
+      'A PEM pasted into one line (JSON, a secrets UI) with \\n for its line breaks',
+      'A shell line copied whole into a variable (export NAME="…";)',
+    ],
+    fixes: ['Store only the value itself: no quotes, no NAME=, no trailing ";".', 'For a PEM in one line, base64-encode the whole file instead: `base64 -w0 client.key`.'],
+    exit: 2,
+  },
+  MTLS_CERT_PASSWORD_IN_VALUE: {
+    title: "A password was appended to the file name (curl's FILE:PASSWORD)",
+    meaning:
+      "curl reads `--cert FILE:PASSWORD`; mtls does not, because the password would show in the process list, shell history and CI logs. The value names a certificate file followed by ':' and more; the part after the ':' is never printed.",
+    causes: ['A curl command line reused with mtls', 'A variable holding FILE:PASSWORD for curl'],
+    fixes: ['Give the file alone and the password from the environment: `--cert client.p12 --pass env:P12_PASS` (or `--pass file:PATH`).'],
+    exit: 2,
+  },
   MTLS_PEM_TRUNCATED: {
     title: 'PEM block is truncated',
     meaning: 'A "-----BEGIN …-----" line has no matching "-----END …-----" line, or the other way round: the file was cut short.',
