@@ -88,14 +88,16 @@ export class CredentialStore {
 
   #load(profile: Profile): Promise<TlsMaterial> {
     if (!profile.current) {
-      const loading = loadTlsMaterial(profile.credentials, profile.optionsPath, this.#cwd);
+      // The credentials count as loaded once the watch knows the files' first state, so a change
+      // made right after ready() (or after the first request) is a rotation, never the baseline.
+      const loading = loadTlsMaterial(profile.credentials, profile.optionsPath, this.#cwd).then(async (material) => {
+        await this.#watch(profile, material.files);
+        return material;
+      });
       profile.current = loading;
-      loading.then(
-        (material) => this.#watch(profile, material.files),
-        () => {
-          if (profile.current === loading) profile.current = null;
-        },
-      );
+      loading.catch(() => {
+        if (profile.current === loading) profile.current = null;
+      });
     }
     return profile.current;
   }
@@ -105,7 +107,7 @@ export class CredentialStore {
       const material = await loadTlsMaterial(profile.credentials, profile.optionsPath, this.#cwd);
       if (this.#closed) return;
       profile.current = Promise.resolve(material);
-      this.#watch(profile, material.files);
+      await this.#watch(profile, material.files);
       this.#onRotated();
       this.#options.onReload?.({ target: profile.name, files: material.files });
     } catch (error) {
@@ -121,10 +123,10 @@ export class CredentialStore {
     else process.emitWarning(`The changed credentials of ${target === DEFAULTS ? 'the defaults' : `target "${target}"`} cannot be used (${error.code}: ${error.title}); the previous credentials stay in use. Pass onReloadError to see the diagnosis.`, { type: 'MtlsWarning', code: error.code });
   }
 
-  #watch(profile: Profile, files: string[]): void {
-    if (this.#watchIntervalMs === null || this.#closed) return;
+  #watch(profile: Profile, files: string[]): Promise<void> {
+    if (this.#watchIntervalMs === null || this.#closed) return Promise.resolve();
     const key = [...files].sort().join('\n');
-    if (profile.watched?.key === key) return;
+    if (profile.watched?.key === key) return Promise.resolve();
     profile.watched?.watch.close();
     // The shared watcher polls every intervalMs and watches the folders on the way to each file, so
     // a file renamed into place and a Kubernetes `..data` symlink swap are both seen; it compares
@@ -132,5 +134,6 @@ export class CredentialStore {
     // size and mtime is one. The settle time lets a certificate and its key be read together.
     const watch = watchFileChanges(files, () => void this.#reload(profile), { debounceMs: SETTLE_MS, pollMs: this.#watchIntervalMs });
     profile.watched = { key, watch };
+    return watch.ready;
   }
 }

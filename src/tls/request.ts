@@ -257,6 +257,15 @@ async function readWithin(body: AsyncIterable<Buffer>, limit: NonNullable<Reques
 function basicAuthFromUrl(url: URL, headers: [string, string][]): [string, string][] {
   if (!url.username && !url.password) return [];
   if (headers.some(([name]) => name.toLowerCase() === 'authorization')) return [];
-  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  const credentials = `${percentDecoded(url.username)}:${percentDecoded(url.password)}`;
   return [['authorization', `Basic ${Buffer.from(credentials).toString('base64')}`]];
+}
+
+/** URL userinfo as the user meant it; a stray "%" (`p%zz`) is kept as typed, not an exit 3. */
+function percentDecoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

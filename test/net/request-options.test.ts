@@ -65,6 +65,13 @@ describe('mtls request: the curl surface', { concurrency: true }, () => {
     assert.match(JSON.parse(json.stdout).url, /ana:\*\*\*@/);
   });
 
+  it('a stray % in the URL password is sent as typed (curl does the same), not an internal error', async () => {
+    const result = await request([`${base.replace('https://', 'https://ana:p%zz@')}/auth`]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).headers.authorization, `Basic ${Buffer.from('ana:p%zz').toString('base64')}`);
+    assert.ok(!result.stderr.includes('p%zz'));
+  });
+
   it('--data-json posts JSON with JSON headers', async () => {
     const result = await request([`${base}/`, '--data-json', '{"a":1}']);
     const seen = JSON.parse(result.stdout);

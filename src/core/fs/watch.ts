@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
-import { lstat, readFile, readlink, realpath, stat } from 'node:fs/promises';
+import { lstat, readlink, realpath, stat } from 'node:fs/promises';
 import { join, parse, resolve, sep } from 'node:path';
+import { MAX_INPUT_BYTES, readFileBounded } from './read.js';
 
 export interface FileChangeOptions {
   /** Quiet time after the last event before the files are compared: a certificate and its key land together. */
@@ -168,7 +169,8 @@ async function fingerprint(path: string, before: Fingerprint | undefined): Promi
   const stamp = `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
   // Every write moves ctime; a new file under the same name has a new inode. Unchanged, nothing is read.
   if (before && before.real === real && before.stamp === stamp) return before;
-  const bytes = await readFile(real).catch(() => null);
+  // Bounded like every read: a rotation to a FIFO or a huge file is no hang and no memory spike.
+  const bytes = await readFileBounded(real, { limit: MAX_INPUT_BYTES, label: path }).catch(() => null);
   return { real, stamp, sha256: bytes ? createHash('sha256').update(bytes).digest('hex') : null };
 }
 
