@@ -71,7 +71,7 @@ export async function certificatesNear(path: string): Promise<CertificateCandida
       const read = await certificatesInBytes(await readFile(file), undefined).catch(() => null);
       if (read?.kind !== 'certificates') continue;
       for (const x509 of read.certificates) {
-        found.push({ name: commonName(x509.subject) ?? x509.subject, from: file, spkiSha256: describeKey(x509.publicKey).spkiSha256 });
+        found.push({ name: commonName(x509.subject) ?? (x509.subject || '(empty subject)'), from: file, spkiSha256: describeKey(x509.publicKey).spkiSha256 });
       }
     }
   } catch {
