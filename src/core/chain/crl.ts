@@ -162,7 +162,7 @@ export function revocationStatus(cert: ParsedCertificate, issuer: ParsedCertific
 
 function crlProblem(crl: ParsedCrl, issuer: ParsedCertificate, at: Date): string | null {
   const usage = issuer.facts.keyUsage;
-  if (usage && !usage.includes('cRLSign')) return `its issuer's keyUsage (${usage.join(', ')}) lacks cRLSign, so that key may not sign CRLs (RFC 5280 §4.2.1.3)`;
+  if (usage && !usage.includes('cRLSign') && !usage.includes('crlSign')) return `its issuer's keyUsage (${usage.join(', ')}) lacks cRLSign, so that key may not sign CRLs (RFC 5280 §4.2.1.3)`;
   if (crl.extensions.some((e) => e.oid === DELTA_CRL_INDICATOR)) return 'it is a delta CRL, which mtls does not combine with a base CRL; pass the full CRL';
   const number = crl.extensions.find((e) => e.oid === CRL_NUMBER);
   if (!number) return 'it has no cRLNumber extension (RFC 5280 §5.2.3: conforming CRLs MUST include it)';

@@ -66,10 +66,13 @@ export function profileFindings(cert: ParsedCertificate, context: ProfileContext
       if (name.form === 'DNS' && !validDnsName(name.text, leaf)) add(`has the malformed DNS name '${name.text}' in its subjectAltName`, 'RFC 5280 §4.2.1.6 (preferred name syntax, RFC 1034)');
     }
   }
-  if (leaf && context.server && sans !== 'malformed' && sans.length > 0 && facts.subjectCommonName && looksLikeHost(facts.subjectCommonName)) {
+  if (sans !== 'malformed') {
+    for (const name of sans) if (name.form === 'email' && !/^[^@]+@[^@]+$/.test(name.text)) add(`has the malformed email address '${name.text}' in its subjectAltName`, 'RFC 5280 §4.2.1.6 (an RFC 5321 Mailbox)');
+  }
+  if (leaf && context.server && sans !== 'malformed' && sans.length > 0 && facts.subjectCommonName) {
     const cn = facts.subjectCommonName;
-    const inSan = sans.some((n) => (n.form === 'DNS' && n.text === cn) || (n.form === 'IP' && isIP(cn) !== 0 && canonicalIp(cn) === cn && sameIp(cn, n.bytes)));
-    if (!inSan) add(`has the CN '${cn}', which is not one of its subjectAltName entries character for character`, 'CA/B Forum 7.1.4.3: a CN holds one of the SAN values, in its canonical form');
+    const mismatch = cnMisencodesSan(cn, sans);
+    if (mismatch) add(`has the CN '${cn}', ${mismatch}`, 'CA/B Forum 7.1.4.3: a CN holds one of the SAN values, character for character, in its canonical form');
   }
 
   // Key identifiers.
@@ -93,6 +96,7 @@ export function profileFindings(cert: ParsedCertificate, context: ProfileContext
   if (!leaf && facts.isCa && basic && !basic.critical) add('is a CA whose basicConstraints is not critical', 'RFC 5280 §4.2.1.9: MUST be critical in CA certificates');
   if (leaf && !facts.isCa && facts.keyUsage?.includes('keyCertSign')) add('is not a CA (no basicConstraints CA:TRUE) but its keyUsage asserts keyCertSign', 'RFC 5280 §4.2.1.9');
   if (leaf && facts.isCa && facts.keyUsage && !facts.keyUsage.includes('keyCertSign')) add('is a leaf with basicConstraints CA:TRUE but no keyCertSign', 'RFC 5280 §4.2.1.9 and CA/B Forum 7.1.2.7.8 (cA MUST be FALSE)');
+  if (leaf && context.server && facts.isCa) add('is a CA certificate (basicConstraints CA:TRUE) used as a TLS server certificate', 'CA/B Forum 7.1.2.7.8: cA MUST be FALSE in a subscriber certificate; rustls-webpki refuses it, OpenSSL and Node refuse it when its keyUsage lacks digitalSignature');
   const nc = extension(OID.nameConstraints);
   if (nc && !facts.isCa) add('carries nameConstraints but is not a CA', 'RFC 5280 §4.2.1.10: MUST be used only in a CA certificate');
   if (nc && facts.isCa && !nc.critical) add('has nameConstraints that are not critical', 'RFC 5280 §4.2.1.10: MUST be critical', true);
@@ -120,8 +124,27 @@ function validDnsName(name: string, leaf: boolean): boolean {
   return labels.every((label, i) => (label === '*' && i === 0 && leaf && labels.length > 1) || /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(label) || (i === 0 && leaf && /^[A-Za-z0-9-]*\*[A-Za-z0-9-]*$/.test(label)));
 }
 
-function looksLikeHost(cn: string): boolean {
-  return !/\s/.test(cn) && (cn.includes('.') || cn.includes(':'));
+/**
+ * A CN that stands for one of the SAN entries but is written differently: an IP address not in
+ * its canonical form (hex, leading zeros, upper-case or uncompressed IPv6), a DNS name differing
+ * only by case, or an internationalised name (U-label or A-label) that is not in the SAN. A
+ * verifier that still reads the CN (Node does, for certificates without DNS SANs) and one that
+ * reads the SAN would then see two names. A CN unrelated to the SAN ("example.com" beside
+ * "api.example.com") is accepted: limbo's own cases disagree on it, and Node, Go and browsers
+ * ignore the CN whenever a SAN is present.
+ */
+function cnMisencodesSan(cn: string, sans: { form: string; text: string; bytes: Uint8Array }[]): string | null {
+  const dns = sans.filter((n) => n.form === 'DNS').map((n) => n.text);
+  const ipLike = isIP(cn) !== 0 || /^0x[0-9a-f]+$/i.test(cn) || /^[0-9]+(\.[0-9]+){3}$/.test(cn);
+  if (ipLike) {
+    // A canonical address unrelated to the SAN is accepted like any unrelated CN (bettertls has many).
+    return isIP(cn) !== 0 && canonicalIp(cn) === cn ? null : 'an IP address not in its canonical text form (RFC 3986 dotted decimal, RFC 5952 for IPv6)';
+  }
+  if (dns.includes(cn)) return null;
+  if (dns.some((d) => d.toLowerCase() === cn.toLowerCase())) return 'which differs from its DNS SAN entry by letter case';
+  // eslint-disable-next-line no-control-regex
+  if (/[^\x00-\x7f]/.test(cn) || /(^|\.)xn--/i.test(cn)) return 'an internationalised name that is not one of its SAN entries as written';
+  return null;
 }
 
 /** RFC 5952 text for IPv6 (lower case, longest zero run compressed), dotted quad without leading zeros for IPv4. */

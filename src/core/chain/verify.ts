@@ -92,9 +92,10 @@ export function verifyChain(input: VerifyChainInput): ChainVerification {
     const top = path[path.length - 1] as Step;
     const position = path.length - 1;
     if (top.from === 'trust anchors' || trust.contains(top.cert)) return consider(path, true, []);
-    if (path.length > searchDepth) {
+    const depth = path.slice(1).filter((s) => !s.cert.facts.selfIssued).length;
+    if (depth > searchDepth || path.length > searchDepth * 2 + 2) {
       bounded = true;
-      return consider(path, false, [tooDeep(top.cert, position, path.length - 1, searchDepth - 1)]);
+      return consider(path, false, [tooDeep(top.cert, position, path.length - 1, searchDepth)]);
     }
     const issuerName = top.cert.x509.issuer ?? '';
     const onPath = new Set(path.map((s) => s.cert.facts.fingerprintSha256));
@@ -102,12 +103,14 @@ export function verifyChain(input: VerifyChainInput): ChainVerification {
       ...trust.named(issuerName).map((cert) => ({ cert, from: 'trust anchors' as const })),
       ...pool.filter((s) => (s.cert.x509.subject ?? '') === issuerName && !onPath.has(s.cert.facts.fingerprintSha256)),
     ].filter((s) => !onPath.has(s.cert.facts.fingerprintSha256) || s.from === 'trust anchors');
-    const signers = named.filter((s) => keyIdsAgree(top.cert, s.cert) && issuedBy(top.cert, s.cert) && !sameLogicalCaOnPath(s.cert, path));
+    // Cheap filters first (key identifiers, a CA already on the path), then the signature.
+    const plausible = named.filter((s) => keyIdsAgree(top.cert, s.cert) && !sameLogicalCaOnPath(s.cert, path));
+    const signers = plausible.filter((s) => issuedBy(top.cert, s.cert));
     if (signers.length === 0) {
       const end = top.cert.facts.selfSigned
         ? untrustedRoot(top.cert, position, role, trust)
-        : named.length > 0 && !named.some((s) => issuedBy(top.cert, s.cert))
-          ? badSignature(top.cert, position, (named[0] as Step).cert)
+        : plausible.length > 0
+          ? badSignature(top.cert, position, (plausible[0] as Step).cert)
           : missingIssuer(top.cert, position, role, trust);
       return consider(path, false, [end]);
     }
