@@ -37,7 +37,9 @@ export function matchKey(
   const certKey = certificate.cert.facts.publicKey;
   const privateKey = key.key.facts;
   const matches = certKey.spkiSha256 === privateKey.spkiSha256;
-  const name = certificate.cert.facts.subjectCommonName ?? certificate.cert.facts.subject;
+  const facts = certificate.cert.facts;
+  // An empty subject is legal (SAN-only certificates): name it by its first SAN then.
+  const name = facts.subjectCommonName ?? (facts.subject || `(empty subject) ${facts.subjectAltNames[0]?.value ?? facts.fingerprintSha256.slice(0, 23)}`);
   const keyBelongsTo = matches ? [] : dedupe(others.filter((o) => o.spkiSha256 === privateKey.spkiSha256 && o.from !== certificate.from));
   const short = (facts: KeyFacts) => `${keyLabel(facts)} ${facts.spkiSha256.slice(0, 23)}…`;
   let verdict: string;

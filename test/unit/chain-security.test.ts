@@ -272,3 +272,16 @@ test('an empty-subject certificate (SAN only, critical) verifies; a non-critical
   const bad = await verify(await make(false), root, [], { host: 'empty.test' });
   assert.match(bad.verdict, /empty subject but a non-critical subjectAltName/);
 });
+
+test('a certificate with only a CN is refused for its host everywhere, and the message says Node alone would accept it', async () => {
+  const { serverIdentityError } = await import('../../src/tls/identity.js');
+  const peer = { subject: { CN: 'cn-only.test' }, subjectaltname: undefined } as unknown as import('node:tls').PeerCertificate;
+  const error = serverIdentityError('cn-only.test', peer);
+  assert.ok(error, 'request, doctor and the library refuse it (Node alone would not)');
+  assert.match(error.message, /Node would accept it .* by its CN "cn-only\.test", but browsers and Go refuse it/);
+  const root = await issue({ name: 'CN Root', ca: true }, NOW);
+  const leaf = await issue({ name: 'cn-only.test', issuer: root, eku: SERVER }, NOW);
+  const result = await verify(leaf, root, [], { host: 'cn-only.test' });
+  assert.equal(result.problems[0]?.rule, 'host');
+  assert.match(result.verdict, /Node alone would accept it by its CN 'cn-only\.test'; browsers and Go refuse/);
+});

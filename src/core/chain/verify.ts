@@ -430,7 +430,12 @@ function badSignature(cert: ParsedCertificate, position: number, named: ParsedCe
 
 function hostMismatch(leaf: ParsedCertificate, host: string, kind: 'DNS' | 'IP', names: string[], role: string): ChainProblem {
   const held = names.length > 0 ? `it holds ${kind} names ${names.join(', ')}` : `it holds no ${kind} subjectAltName`;
-  const cn = kind === 'DNS' && names.length === 0 && leaf.facts.subjectCommonName ? ` (its CN '${leaf.facts.subjectCommonName}' is not used: browsers, Go and Node match subjectAltName only)` : '';
+  const cnMatches = leaf.facts.subjectCommonName?.toLowerCase() === host.toLowerCase();
+  const cn = kind === 'DNS' && names.length === 0 && leaf.facts.subjectCommonName
+    ? cnMatches
+      ? ` (Node alone would accept it by its CN '${leaf.facts.subjectCommonName}'; browsers and Go refuse a certificate without subjectAltName, and so does mtls everywhere)`
+      : ` (nor its CN '${leaf.facts.subjectCommonName}')`
+    : '';
   return problem('host', 'MTLS_CHAIN_HOST_MISMATCH', 0, leaf,
     `The ${role} '${nameOf(leaf)}' is not valid for ${kind === 'IP' ? 'IP address' : 'host'} '${host}': ${held}${cn}.`,
     `Reissue it with --san ${host}, or connect with a name it holds.`);
@@ -463,7 +468,9 @@ function validVerdict(path: ChainLink[], purpose: Purpose, host: string | undefi
 }
 
 export function nameOf(cert: ParsedCertificate): string {
-  return cert.facts.subjectCommonName ?? (cert.facts.subject || cert.facts.fingerprintSha256.slice(0, 23));
+  const facts = cert.facts;
+  // An empty subject is legal for a SAN-only certificate: name it by its first SAN.
+  return facts.subjectCommonName ?? (facts.subject || (facts.subjectAltNames[0] ? `(empty subject) ${facts.subjectAltNames[0].value}` : facts.fingerprintSha256.slice(0, 23)));
 }
 
 function leafRole(purpose: Purpose): string {
