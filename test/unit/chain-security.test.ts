@@ -183,8 +183,18 @@ test('path building backtracks, whatever the order of --untrusted: an expired or
       extensions: [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true), await x509.SubjectKeyIdentifierExtension.create(good.keys.publicKey), await x509.AuthorityKeyIdentifierExtension.create(root.keys.publicKey)],
     }),
   };
+  // The same name and key again, valid now but not a CA (basicConstraints CA:FALSE).
+  const notCa: Issued = {
+    name: 'Twin CA',
+    keys: good.keys,
+    cert: await x509.X509CertificateGenerator.create({
+      serialNumber: '7778', subject: 'CN=Twin CA', issuer: root.cert.subject, notBefore: new Date(NOW.getTime() - DAY), notAfter: new Date(NOW.getTime() + 30 * DAY),
+      signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' }, publicKey: good.keys.publicKey, signingKey: root.keys.privateKey,
+      extensions: [new x509.BasicConstraintsExtension(false, undefined, true), await x509.SubjectKeyIdentifierExtension.create(good.keys.publicKey), await x509.AuthorityKeyIdentifierExtension.create(root.keys.publicKey)],
+    }),
+  };
   const leaf = await server('twin.test', good);
-  for (const order of [[expired, good], [good, expired]]) {
+  for (const order of [[expired, notCa, good], [notCa, good, expired], [good, expired, notCa]]) {
     const result = await verify(leaf, root, order, { host: 'twin.test' });
     assert.ok(result.valid, result.verdict);
     assert.equal(result.path[1]?.fingerprintSha256, parsed(good).facts.fingerprintSha256);

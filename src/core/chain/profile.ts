@@ -96,7 +96,8 @@ export function profileFindings(cert: ParsedCertificate, context: ProfileContext
   if (!leaf && facts.isCa && basic && !basic.critical) add('is a CA whose basicConstraints is not critical', 'RFC 5280 §4.2.1.9: MUST be critical in CA certificates');
   if (leaf && !facts.isCa && facts.keyUsage?.includes('keyCertSign')) add('is not a CA (no basicConstraints CA:TRUE) but its keyUsage asserts keyCertSign', 'RFC 5280 §4.2.1.9');
   if (leaf && facts.isCa && facts.keyUsage && !facts.keyUsage.includes('keyCertSign')) add('is a leaf with basicConstraints CA:TRUE but no keyCertSign', 'RFC 5280 §4.2.1.9 and CA/B Forum 7.1.2.7.8 (cA MUST be FALSE)');
-  if (leaf && context.server && facts.isCa) add('is a CA certificate (basicConstraints CA:TRUE) used as a TLS server certificate', 'CA/B Forum 7.1.2.7.8: cA MUST be FALSE in a subscriber certificate; rustls-webpki refuses it, OpenSSL and Node refuse it when its keyUsage lacks digitalSignature');
+  // A self-signed CA:TRUE certificate trusted directly (what `openssl req -x509` makes for development) stays accepted: Node does.
+  if (leaf && context.server && facts.isCa && !facts.selfIssued) add('is a CA certificate (basicConstraints CA:TRUE) used as a TLS server certificate', 'CA/B Forum 7.1.2.7.8: cA MUST be FALSE in a subscriber certificate; rustls-webpki refuses it, OpenSSL and Node refuse it when its keyUsage lacks digitalSignature');
   const nc = extension(OID.nameConstraints);
   if (nc && !facts.isCa) add('carries nameConstraints but is not a CA', 'RFC 5280 §4.2.1.10: MUST be used only in a CA certificate');
   if (nc && facts.isCa && !nc.critical) add('has nameConstraints that are not critical', 'RFC 5280 §4.2.1.10: MUST be critical', true);
