@@ -40,7 +40,8 @@ const INVALIDITY_DATE = '2.5.29.24';
 export function readCrls(bytes: Uint8Array, origin: string): ParsedCrl[] {
   const text = Buffer.from(bytes).toString('latin1');
   if (text.includes('-----BEGIN')) {
-    const blocks = parsePem(text, origin).filter((b) => b.label === 'X509 CRL');
+    // "X509 CRL" is RFC 7468's label; some tools (@peculiar/x509) write "CRL".
+    const blocks = parsePem(text, origin).filter((b) => b.label === 'X509 CRL' || b.label === 'CRL');
     if (blocks.length === 0) throw new MtlsError('MTLS_CRL_UNREADABLE', `${origin} holds no "X509 CRL" PEM block.`, { fixes: ['Pass a CRL (PEM "-----BEGIN X509 CRL-----" or DER): `openssl crl -in FILE -noout -text` shows one.'] });
     return blocks.map((b, i) => parseCrl(b.der, blocks.length > 1 ? `${origin} (CRL ${i + 1})` : origin));
   }
