@@ -37,7 +37,9 @@ export function matchKey(
   const certKey = certificate.cert.facts.publicKey;
   const privateKey = key.key.facts;
   const matches = certKey.spkiSha256 === privateKey.spkiSha256;
-  const name = certificate.cert.facts.subjectCommonName ?? certificate.cert.facts.subject;
+  const facts = certificate.cert.facts;
+  // An empty subject is legal (SAN-only certificates): name it by its first SAN then.
+  const name = facts.subjectCommonName ?? (facts.subject || `(empty subject) ${facts.subjectAltNames[0]?.value ?? facts.fingerprintSha256.slice(0, 23)}`);
   const keyBelongsTo = matches ? [] : dedupe(others.filter((o) => o.spkiSha256 === privateKey.spkiSha256 && o.from !== certificate.from));
   const short = (facts: KeyFacts) => `${keyLabel(facts)} ${facts.spkiSha256.slice(0, 23)}…`;
   let verdict: string;
@@ -72,7 +74,7 @@ export async function certificatesNear(path: string): Promise<CertificateCandida
       const read = bytes ? await certificatesInBytes(bytes, undefined).catch(() => null) : null;
       if (read?.kind !== 'certificates') continue;
       for (const x509 of read.certificates) {
-        found.push({ name: commonName(x509.subject) ?? x509.subject, from: file, spkiSha256: describeKey(x509.publicKey).spkiSha256 });
+        found.push({ name: commonName(x509.subject) ?? (x509.subject || '(empty subject)'), from: file, spkiSha256: describeKey(x509.publicKey).spkiSha256 });
       }
     }
   } catch {

@@ -17,8 +17,12 @@ export function renderChainVerification(given: ChainVerification, style: ChalkIn
     lines.push('', style.dim('Also:'));
     for (const p of result.problems.slice(1)) lines.push(`  ${style.yellow('•')} ${p.summary} ${style.dim(`[${p.code}]`)}`);
   }
+  if (result.warnings.length > 0) {
+    lines.push('', style.dim('Warnings (the chain is judged without them; --strict makes the pedantic ones errors):'));
+    for (const w of result.warnings) lines.push(`  ${style.yellow('!')} ${w.summary} ${style.dim(`[${w.code}]`)}`);
+  }
   if (result.unused.length > 0) lines.push('', style.dim(`Not on the path: ${result.unused.map((u) => `'${u.name}'`).join(', ')}`));
-  const checked = ['signatures, validity, CA constraints, name constraints (DNS, IP), critical extensions', `purpose ${result.purpose}`, result.host ? `host ${result.host}` : 'no host check (--host)', `at ${result.at}`, `trusting ${result.trust.origin} (${result.trust.count})`];
+  const checked = ['signatures, validity, CA constraints, name constraints, crypto policy, RFC 5280 profile, critical extensions', `purpose ${result.purpose}`, result.host ? `host ${result.host}` : result.email ? `email ${result.email}` : 'no host check (--host)', result.search.paths > 1 ? `${result.search.paths} candidate paths` : 'one candidate path', `at ${result.at}`, `trusting ${result.trust.origin} (${result.trust.count})`];
   lines.push('', style.dim(`Checked: ${checked.join('; ')}.`));
   if (!result.valid && result.problems[0]) lines.push(style.dim(`Code: ${result.problems[0].code} (see docs/diagnoses.md)`));
   return lines.join('\n');

@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP, type Socket } from 'node:net';
-import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { serverIdentityError } from './identity.js';
 import type { buildConnector } from 'undici';
 import { connectInTurn } from './address.js';
 import { alertFromErrorCode, type TlsAlert } from './alerts.js';
@@ -178,7 +179,7 @@ export function createConnector(options: ConnectorOptions, record: ConnectionRec
         // Node folds its own host name check into authorizationError; keep the two verdicts apart.
         record.authorizationError = chainError === 'ERR_TLS_CERT_ALTNAME_INVALID' ? null : chainError;
         const peer = secure.getPeerCertificate();
-        const identityError = peer && Object.keys(peer).length > 0 ? checkServerIdentity(servername, peer) : undefined;
+        const identityError = peer && Object.keys(peer).length > 0 ? serverIdentityError(servername, peer) : undefined;
         record.hostnameError = identityError ? identityError.message : null;
         if (!options.insecure && (record.authorizationError || record.hostnameError)) {
           finish(new ConnectError('MTLS_SERVER_NOT_VERIFIED', record.authorizationError ?? record.hostnameError ?? ''));
@@ -242,7 +243,7 @@ function judgeBeforeClientCertificate(secure: TLSSocket, servername: string): Ea
   const verifyError = handle.verifyError();
   const chainError = verifyError ? String(verifyError.code ?? verifyError.message) : null;
   const peer = secure.getPeerCertificate();
-  const identityError = peer && Object.keys(peer).length > 0 ? checkServerIdentity(servername, peer) : undefined;
+  const identityError = peer && Object.keys(peer).length > 0 ? serverIdentityError(servername, peer) : undefined;
   if (!chainError && !identityError) return null;
   return {
     protocol: secure.getProtocol(),

@@ -285,7 +285,8 @@ function diagnoseServerCertificate(e: FailureEvidence, details: Record<string, s
   if (!error && c.hostnameError) {
     const names = leaf?.subjectAltNames.map((n) => `${n.type}:${n.value}`) ?? [];
     details.certificateNames = names;
-    return diagnose('MTLS_SERVER_NAME_MISMATCH', `The certificate of ${where(e)} is not valid for "${c.servername}"; it lists ${names.length > 0 ? names.join(', ') : 'no subjectAltName at all'}.`, { details });
+    const byCn = names.length === 0 && leaf?.subjectCommonName ? ` (Node alone would accept it by its CN "${leaf.subjectCommonName}"; browsers and Go refuse a certificate without subjectAltName, and so does mtls)` : '';
+    return diagnose('MTLS_SERVER_NAME_MISMATCH', `The certificate of ${where(e)} is not valid for "${c.servername}"; it lists ${names.length > 0 ? names.join(', ') : 'no subjectAltName at all'}${byCn}.`, { details });
   }
   if (error === 'CERT_HAS_EXPIRED' || error === 'CERT_NOT_YET_VALID') {
     const when = error === 'CERT_HAS_EXPIRED' ? `expired on ${leaf?.notAfter}` : `is valid only from ${leaf?.notBefore}`;

@@ -29,7 +29,8 @@ const EXPECTED: Record<BadPeerKind, string | null> = {
   garbage: 'MTLS_PLAIN_HTTP',
   'stall-mid-handshake': 'MTLS_CONNECT_TIMEOUT',
   'huge-chain': 'MTLS_SERVER_CHAIN_TOO_LARGE',
-  'long-chain': 'MTLS_CHAIN_PATH_LENGTH',
+  // 201 certificates: path building stops at its depth bound (16 intermediates) and says so.
+  'long-chain': 'MTLS_CHAIN_TOO_DEEP',
   'endless-chain': 'MTLS_SERVER_CHAIN_TOO_LARGE',
   'dribble-chain': 'MTLS_CONNECT_TIMEOUT',
   'plain-http': 'MTLS_PLAIN_HTTP',

@@ -128,7 +128,7 @@ export async function buildChainCorpus(dir: string, now: Date): Promise<ChainCas
   const futureInt = await issue({ name: 'Future Intermediate', issuer: root, ca: true, notBefore: new Date(now.getTime() + DAY) }, now);
   const serverOnlyInt = await issue({ name: 'Server Only CA', issuer: root, ca: true, eku: SERVER }, now);
   const notCa = await issue({ name: 'Not A CA', issuer: root, ca: 'false' }, now);
-  const exampleOnly = await issue({ name: 'Example Only CA', issuer: root, ca: true, extensions: [nameConstraints({ permitted: ['DNS:.example.com'], excluded: ['IP:10.0.0.0/255.0.0.0'] })] }, now);
+  const exampleOnly = await issue({ name: 'Example Only CA', issuer: root, ca: true, extensions: [nameConstraints({ permitted: ['DNS:example.com'], excluded: ['IP:10.0.0.0/255.0.0.0'] })] }, now);
   // An extension no verifier knows, marked critical: it must be refused, not skipped.
   const oddCritical = new x509.Extension('1.3.6.1.4.1.55555.1', true, Uint8Array.from([0x05, 0x00]));
 

@@ -14,6 +14,7 @@ import { verifyChain } from '../../src/core/chain/verify.js';
 import { trustAnchorsFrom } from '../../src/core/chain/trust.js';
 import { parsePem } from '../../src/core/load/pem.js';
 import { parseCertificate } from '../../src/core/certificate/parse.js';
+import { x509 } from '../../src/core/pki/x509.js';
 
 const run = promisify(execFile);
 const now = new Date();
@@ -63,14 +64,21 @@ for (const k of corpus) {
   });
 }
 
-test('critical name constraints of a form mtls does not check (email) fail closed, naming the rule', async () => {
+test('email name constraints are checked; a constraint form mtls does not check fails closed when a name of that form is present', async () => {
+  const parsed = (c: Awaited<ReturnType<typeof issue>>) => parseCertificate(Buffer.from(c.cert.rawData), c.name);
   const root = await issue({ name: 'Mail Constrained Root', ca: true, extensions: [nameConstraints({ permitted: ['email:example.com'] })] }, now);
-  const leaf = await issue({ name: 'mail.test', issuer: root, dns: ['mail.test'] }, now);
-  const parsed = (c: typeof root) => parseCertificate(Buffer.from(c.cert.rawData), c.name);
-  const ours = verifyChain({ leaf: parsed(leaf), trust: trustAnchorsFrom([parsed(root)], '--cacert'), purpose: 'any', at: now });
-  assert.equal(ours.valid, false);
-  assert.equal(ours.problems[0]?.rule, 'name-constraints-unsupported', ours.verdict);
-  assert.match(ours.verdict, /critical nameConstraints of a form mtls does not check \(email\)/);
+  const check = (leaf: Awaited<ReturnType<typeof issue>>, anchor = root) => verifyChain({ leaf: parsed(leaf), trust: trustAnchorsFrom([parsed(anchor)], '--cacert'), purpose: 'any', at: now });
+  // Constraints bind only the names that appear: a DNS-only leaf is not touched by an email constraint.
+  assert.ok(check(await issue({ name: 'mail.test', issuer: root, dns: ['mail.test'] }, now)).valid);
+  const outside = check(await issue({ name: 'mail2.test', issuer: root, extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'email', value: 'eve@evil.org' }])] }, now));
+  assert.equal(outside.problems[0]?.rule, 'name-constraints', outside.verdict);
+  assert.match(outside.verdict, /eve@evil\.org .*outside its permitted subtrees email:example\.com/);
+  // registeredID constraints (a form no TLS stack uses) with a registeredID SAN: refused, not skipped.
+  const rid = new x509.Extension('2.5.29.30', true, Uint8Array.from([0x30, 0x09, 0xa0, 0x07, 0x30, 0x05, 0x88, 0x03, 0x2a, 0x03, 0x04]));
+  const ridRoot = await issue({ name: 'RID Root', ca: true, extensions: [rid] }, now);
+  const ridLeaf = await issue({ name: 'rid.test', issuer: ridRoot, extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'id', value: '1.2.3.5' }])] }, now);
+  const unsupported = check(ridLeaf, ridRoot);
+  assert.equal(unsupported.problems[0]?.rule, 'name-constraints-unsupported', unsupported.verdict);
 });
 
 test('IP hosts compare as bytes like -verify_ip: a mapped IPv4 is not the IPv4 entry, but equals its hex spelling', async () => {

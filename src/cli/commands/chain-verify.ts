@@ -1,17 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { resolve as resolvePath } from 'node:path';
+import { resolve } from 'node:path';
 import type { CommandAction } from '../action.js';
-import type { Context } from '../context.js';
-import type { ParsedCertificate } from '../../core/certificate/parse.js';
-import type { ChainVerification } from '../../core/chain/types.js';
-import type { TrustAnchors } from '../../core/chain/trust.js';
-import { noteConfigUse, onceStdin } from '../credentials.js';
+import { onceStdin } from '../credentials.js';
 import { resolveCredentials } from '../../config/resolve.js';
 import { loadCredential } from '../../core/load/index.js';
 import { MtlsError } from '../../core/errors.js';
-import { verifyChain } from '../../core/chain/verify.js';
+import { verifyChain, type VerifyChainInput } from '../../core/chain/verify.js';
 import { systemTrustAnchors, trustAnchorsFrom } from '../../core/chain/trust.js';
+import { readCrls, type ParsedCrl } from '../../core/chain/crl.js';
 import type { Purpose } from '../../core/chain/purpose.js';
+import type { ParsedCertificate } from '../../core/certificate/parse.js';
 import { parseInstant } from '../../core/time/duration.js';
 import { renderChainVerification } from '../../render/chain.js';
 import { toJsonDocument } from '../../render/json.js';
@@ -22,10 +20,20 @@ interface ChainVerifyOptions {
   untrusted?: string[];
   purpose: Purpose;
   host?: string;
+  email?: string;
   at: string;
+  maxDepth?: number;
   crl?: string[];
+  crlFetch?: boolean;
+  fetch?: boolean;
+  fetchTimeout: number;
+  strict?: boolean;
+  leafKeyUsage: boolean;
   json?: boolean;
 }
+
+/** Downloads per run: AIA issuers and CRLs (each bounded in size and time by its fetcher). */
+const MAX_DOWNLOADS = 8;
 
 const chainVerify: CommandAction<ChainVerifyOptions> = async ([certSource], options, ctx) => {
   const at = parseInstant(options.at, '--at');
@@ -35,48 +43,68 @@ const chainVerify: CommandAction<ChainVerifyOptions> = async ([certSource], opti
   if (!leaf) throw new MtlsError('MTLS_WRONG_CONTENT', `${source.origin} holds no certificate to verify.`, { fixes: ['See what it holds: `mtls inspect FILE`.'] });
 
   const resolved = await resolveCredentials({ ...(options.cacert ? { cacert: options.cacert } : {}), ...(options.ca ? { ca: options.ca } : {}) }, { env: ctx.io.env, cwd: ctx.io.cwd });
-  noteConfigUse(resolved, ctx, false);
   const trust = resolved.ca
     ? trustAnchorsFrom((await load(resolved.ca.value, 'CA bundle')).certificates, resolved.ca.from.startsWith('--') ? `${resolved.ca.from} ${resolved.ca.value.includes('-----BEGIN') ? '(inline PEM)' : resolved.ca.value}` : resolved.ca.from)
     : systemTrustAnchors();
   if (trust.count === 0) throw new MtlsError('MTLS_WRONG_CONTENT', `${resolved.ca?.from ?? '--cacert'} holds no certificate to trust.`);
-  const untrusted = [];
+  const untrusted: ParsedCertificate[] = [];
   for (const value of options.untrusted ?? []) untrusted.push(...(await load(value, 'intermediates')).certificates);
+  const crls: ParsedCrl[] = [];
+  for (const file of options.crl ?? []) {
+    const path = resolve(ctx.io.cwd, file);
+    const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+      throw new MtlsError('MTLS_FILE_NOT_FOUND', `--crl ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}.`, { fixes: ['Check the path: `ls -l FILE`.'] });
+    });
+    crls.push(...readCrls(bytes, `--crl ${file}`));
+  }
 
-  const verified = verifyChain({ leaf, bundled, untrusted, trust, purpose: options.purpose, ...(options.host ? { host: options.host } : {}), at });
-  const { result, revocation } = options.crl ? await withRevocation(verified, { leaf, pool: [...bundled, ...untrusted], trust, crlFiles: options.crl, at, ctx }) : { result: verified, revocation: null };
-  if (ctx.json) ctx.print(toJsonDocument('chain-verify', { ...result, ...(revocation ? { revocation } : {}) }));
-  else ctx.print(renderChainVerification(result, ctx.out) + (revocation ? `\n${ctx.out.dim(`Revocation: ${revocation.checked} certificate${revocation.checked === 1 ? '' : 's'} checked against ${revocation.crls} CRL${revocation.crls === 1 ? '' : 's'} (--crl ${revocation.files.join(' ')}).`)}` : ''));
+  const input: VerifyChainInput = {
+    leaf, bundled, untrusted, trust, purpose: options.purpose, at,
+    ...(options.host ? { host: options.host } : {}),
+    ...(options.email ? { email: options.email } : {}),
+    ...(options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {}),
+    ...(options.strict ? { strict: true } : {}),
+    ...(options.leafKeyUsage === false ? { leafKeyUsage: false } : {}),
+    crls,
+  };
+  let result = verifyChain(input);
+  const downloads: string[] = [];
+  if (options.fetch && !result.anchored) {
+    // AIA is opt-in: download the issuer of the certificate the best path ends at, then build again.
+    const { fetchIssuerCertificates } = await import('../../core/chain/aia.js');
+    const seen = new Set<string>();
+    while (!result.anchored && downloads.length < MAX_DOWNLOADS) {
+      const top = [leaf, ...bundled, ...untrusted].find((c) => c.facts.fingerprintSha256 === result.path.at(-1)?.fingerprintSha256);
+      const url = top?.facts.caIssuerUrls.find((u) => !seen.has(u));
+      if (!url) break;
+      seen.add(url);
+      try {
+        untrusted.push(...(await fetchIssuerCertificates(url, options.fetchTimeout * 1000)));
+        downloads.push(`${url}: ok`);
+      } catch (error) {
+        downloads.push(`${url}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      result = verifyChain({ ...input, untrusted });
+    }
+  }
+  if (options.crlFetch) {
+    const { fetchCrl } = await import('../../core/chain/crl-fetch.js');
+    const onPath = new Set(result.path.map((l) => l.fingerprintSha256));
+    const certs = [leaf, ...bundled, ...untrusted].filter((c, i, all) => onPath.has(c.facts.fingerprintSha256) && all.findIndex((o) => o.facts.fingerprintSha256 === c.facts.fingerprintSha256) === i);
+    for (const url of [...new Set(certs.flatMap((c) => c.facts.crlUrls))].slice(0, MAX_DOWNLOADS)) {
+      try {
+        crls.push(...(await fetchCrl(url, options.fetchTimeout * 1000)));
+        downloads.push(`${url}: ok`);
+      } catch (error) {
+        downloads.push(`${url}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    result = verifyChain({ ...input, untrusted, crls });
+  }
+  const shown = { ...result, ...(downloads.length > 0 ? { downloads } : {}) };
+  if (ctx.json) ctx.print(toJsonDocument('chain-verify', shown));
+  else ctx.print(renderChainVerification(result, ctx.out) + (downloads.length > 0 ? `\n${ctx.out.dim(`Downloaded: ${downloads.join('; ')}.`)}` : ''));
   return result.valid ? 0 : 1;
 };
-
-/**
- * --crl: the path found is checked against the CRLs (src/core/chain/revocation-check.ts, kept
- * apart from verifyChain so it can be reconciled with the CRL work of issue 15).
- */
-async function withRevocation(
-  verified: ChainVerification,
-  input: { leaf: ParsedCertificate; pool: ParsedCertificate[]; trust: TrustAnchors; crlFiles: string[]; at: Date; ctx: Context },
-): Promise<{ result: ChainVerification; revocation: { checked: number; crls: number; files: string[] } }> {
-  const { checkRevocation } = await import('../../core/chain/revocation-check.js');
-  const { crlBlocks } = await import('../../core/revocation/crl-file.js');
-  const crls: Buffer[] = [];
-  for (const file of input.crlFiles) {
-    const bytes = await readFile(resolvePath(input.ctx.io.cwd, file)).catch(() => {
-      throw new MtlsError('MTLS_FILE_NOT_FOUND', `${file}: the CRL file cannot be read (--crl).`, { details: { path: file } });
-    });
-    crls.push(...crlBlocks(bytes, file));
-  }
-  // The certificates of the path, by fingerprint: the leaf, the intermediates offered, and the anchors named.
-  const known = new Map<string, ParsedCertificate>();
-  for (const cert of [input.leaf, ...input.pool]) known.set(cert.facts.fingerprintSha256, cert);
-  for (const cert of [...known.values()]) for (const anchor of input.trust.named(cert.x509.issuer)) known.set(anchor.facts.fingerprintSha256, anchor);
-  const path = verified.path.map((link) => known.get(link.fingerprintSha256)).filter((c): c is ParsedCertificate => c !== undefined);
-  const check = await checkRevocation(path, crls, input.at);
-  const problems = [...verified.problems, ...check.problems];
-  const first = problems[0];
-  const result = check.problems.length === 0 ? verified : { ...verified, problems, valid: false, verdict: first ? `${first.summary} ${first.fix}` : verified.verdict };
-  return { result, revocation: { checked: check.checked, crls: check.crls, files: input.crlFiles } };
-}
 
 export default chainVerify;

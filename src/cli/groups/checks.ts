@@ -88,8 +88,11 @@ Exit codes:
     .description(
       'Validate the path from CERT to a trusted root as a TLS peer does: signatures, validity at --at,\n' +
         'basicConstraints and pathLen, keyUsage of CAs, extendedKeyUsage for the purpose (an\n' +
-        "intermediate's EKU constrains its leaves), and the host name or IP against subjectAltName\n" +
-        '(wildcards cover one left-most label; the subject CN is never used). Certificates after the\n' +
+        "intermediate's EKU constrains its leaves), name constraints of every CA over every certificate\n" +
+        'below it, the crypto policy TLS peers enforce (no MD5/SHA-1, RSA 2048+, P-256/384/521),\n' +
+        'RFC 5280 profile rules, revocation (--crl), and the host name or IP against subjectAltName\n' +
+        '(wildcards cover one left-most label; the subject CN is never used). The path is built from\n' +
+        'every candidate with backtracking, so the order of --untrusted does not matter. Certificates after the\n' +
         "leaf in CERT's file are used as intermediates. Without --cacert, Node's bundled Mozilla\n" +
         'root store is trusted, and the verdict says so.',
     )
@@ -99,8 +102,15 @@ Exit codes:
     .option('--untrusted <source...>', 'more intermediates (not trusted, used to build the path)')
     .addOption(new Option('--purpose <purpose>', 'what the certificate is for').choices(['client', 'server', 'any']).default('any'))
     .option('--host <name>', 'host name or IP address the certificate must be valid for')
+    .option('--email <address>', 'email address the certificate must hold (rfc822Name subjectAltName)')
     .option('--at <time>', 'judge at this time: ISO date (2030-01-01), "now", or an offset (+30d)', 'now')
-    .option('--crl <file>', 'check every certificate below the root against this CRL file (PEM or DER, repeatable; `mtls ca crl` writes DIR/crl.pem)', (value: string, previous: string[] = []) => [...previous, value]);
+    .option('--max-depth <n>', 'most intermediates allowed between CERT and the trust anchor', parsePositiveInt('--max-depth'))
+    .option('--crl <file>', 'a CRL (PEM or DER) to check revocation against; repeat for more (`mtls ca crl` writes DIR/crl.pem)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--crl-fetch', "download the CRLs named in the path's cRLDistributionPoints (http, bounded in size and time)")
+    .option('--fetch', 'download missing intermediates from AIA caIssuers URLs (http, bounded)')
+    .option('--fetch-timeout <seconds>', 'give up on a download after this many seconds', parsePositiveInt('--fetch-timeout'), 10)
+    .option('--strict', 'treat the pedantic profile rules (warnings otherwise) as errors: see docs/checks.md')
+    .option('--no-leaf-key-usage', "do not check the leaf's keyUsage against the TLS role");
   addJsonOption(verify);
   verify.addHelpText(
     'after',
@@ -111,6 +121,7 @@ Examples:
   $ mtls chain verify server.crt --untrusted intermediate.crt --host 10.0.0.7
   $ mtls chain verify server.crt --cacert ca.crt --at +30d       still valid in 30 days?
   $ mtls chain verify pki/alice.crt --cacert pki/ca.crt --crl pki/crl.pem   revoked? (reason and date)
+  $ mtls chain verify server.crt --crl-fetch --max-depth 2
 
 Exit codes:
   0  the chain is valid                            1  it is not (the failing link, rule and fix are named)

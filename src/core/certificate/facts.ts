@@ -39,6 +39,8 @@ export interface ParsedCertificate {
 export interface CertificateParts {
   signatureOid: string;
   version: number;
+  /** The SubjectPublicKeyInfo DER, when the walker read it (its SHA-256 is the key's fingerprint). */
+  spki?: Uint8Array;
   /** Called inside the "damaged" guard: a schema may still throw while it decodes. */
   extensions: () => ExtensionFacts;
 }
@@ -65,7 +67,8 @@ export function quickParts(der: Buffer): CertificateParts | null {
     const structure = readCertificateStructure(der);
     if (!schemaReadsAlike(structure)) return null;
     const extensions = readExtensionFacts(structure.extensions);
-    return extensions ? { signatureOid: structure.signatureOid, version: structure.version, extensions: () => extensions } : null;
+    const spki = structure.subjectPublicKeyInfo;
+    return extensions ? { signatureOid: structure.signatureOid, version: structure.version, extensions: () => extensions, spki: spki.bytes.subarray(spki.start, spki.end) } : null;
   } catch {
     return null;
   }
@@ -151,7 +154,7 @@ function factsOf(x509: X509Certificate, parts: CertificateParts): CertificateFac
     notBefore: new Date(x509.validFrom).toISOString(),
     notAfter: new Date(x509.validTo).toISOString(),
     fingerprintSha256: x509.fingerprint256,
-    publicKey: describeKey(x509.publicKey),
+    publicKey: describeKey(x509.publicKey, parts.spki),
     signatureAlgorithm: SIGNATURE_ALGORITHM_NAMES[parts.signatureOid] ?? parts.signatureOid,
     ...extensions,
     selfIssued,

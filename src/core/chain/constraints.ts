@@ -1,20 +1,8 @@
 import { isIP } from 'node:net';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import {
-  Certificate,
-  id_ce_authorityKeyIdentifier,
-  id_ce_basicConstraints,
-  id_ce_certificatePolicies,
-  id_ce_extKeyUsage,
-  id_ce_inhibitAnyPolicy,
-  id_ce_keyUsage,
-  id_ce_nameConstraints,
-  id_ce_policyConstraints,
-  id_ce_policyMappings,
-  id_ce_subjectAltName,
-} from '@peculiar/asn1-x509';
 import type { ParsedCertificate } from '../certificate/parse.js';
-import { children, content, readTlv, type Tlv } from '../asn1/der.js';
+import { children, readTlv, type Tlv } from '../asn1/der.js';
+import { constrainedNames, generalName, ipText, type HeldName } from './names.js';
+import { OID, viewOf } from './view.js';
 
 /**
  * Critical extensions a path may carry, as OpenSSL's list of supported ones: keyUsage,
@@ -24,132 +12,249 @@ import { children, content, readTlv, type Tlv } from '../asn1/der.js';
  * extension it does not process).
  */
 export const HANDLED_CRITICAL_EXTENSIONS: Record<string, string> = {
-  [id_ce_keyUsage]: 'keyUsage',
-  [id_ce_extKeyUsage]: 'extendedKeyUsage',
-  [id_ce_basicConstraints]: 'basicConstraints',
-  [id_ce_subjectAltName]: 'subjectAltName',
-  [id_ce_nameConstraints]: 'nameConstraints',
-  [id_ce_certificatePolicies]: 'certificatePolicies',
-  [id_ce_policyConstraints]: 'policyConstraints',
-  [id_ce_policyMappings]: 'policyMappings',
-  [id_ce_inhibitAnyPolicy]: 'inhibitAnyPolicy',
+  [OID.keyUsage]: 'keyUsage',
+  [OID.extendedKeyUsage]: 'extendedKeyUsage',
+  [OID.basicConstraints]: 'basicConstraints',
+  [OID.subjectAltName]: 'subjectAltName',
+  [OID.nameConstraints]: 'nameConstraints',
+  [OID.certificatePolicies]: 'certificatePolicies',
+  [OID.policyConstraints]: 'policyConstraints',
+  [OID.policyMappings]: 'policyMappings',
+  [OID.inhibitAnyPolicy]: 'inhibitAnyPolicy',
 };
 
-const EXTENSION_NAMES: Record<string, string> = { ...HANDLED_CRITICAL_EXTENSIONS, [id_ce_authorityKeyIdentifier]: 'authorityKeyIdentifier', '2.5.29.14': 'subjectKeyIdentifier' };
-
-interface RawExtension {
-  oid: string;
-  critical: boolean;
-  value: Uint8Array;
-}
-
-function extensionsOf(cert: ParsedCertificate): RawExtension[] {
-  const asn = AsnConvert.parse(cert.der, Certificate);
-  return (asn.tbsCertificate.extensions ?? []).map((e) => ({ oid: e.extnID, critical: e.critical, value: new Uint8Array(e.extnValue.buffer) }));
-}
+export const EXTENSION_NAMES: Record<string, string> = {
+  ...HANDLED_CRITICAL_EXTENSIONS,
+  [OID.authorityKeyIdentifier]: 'authorityKeyIdentifier',
+  [OID.subjectKeyIdentifier]: 'subjectKeyIdentifier',
+  [OID.authorityInfoAccess]: 'authorityInfoAccess',
+  [OID.crlDistributionPoints]: 'cRLDistributionPoints',
+};
 
 /** The critical extensions of a certificate that no rule here processes, by name or OID. */
 export function unhandledCriticalExtensions(cert: ParsedCertificate): string[] {
-  return extensionsOf(cert)
-    .filter((e) => e.critical && !(e.oid in HANDLED_CRITICAL_EXTENSIONS))
+  return viewOf(cert)
+    .extensions.filter((e) => e.critical && !(e.oid in HANDLED_CRITICAL_EXTENSIONS))
     .map((e) => EXTENSION_NAMES[e.oid] ?? e.oid);
 }
 
-/** GeneralName forms by context tag; only dNSName [2] and iPAddress [7] are matched. */
-const FORM_BY_TAG: Record<number, string> = { 0xa0: 'otherName', 0x81: 'email', 0xa3: 'x400Address', 0xa4: 'directoryName', 0xa5: 'ediPartyName', 0x86: 'URI', 0x82: 'DNS', 0x87: 'IP', 0x88: 'registeredID' };
-
 interface Subtree {
-  form: string;
-  /** DNS: the base name; IP: address and mask bytes. */
-  dns?: string;
-  ip?: Uint8Array;
+  form: HeldName['form'];
+  /** DNS/email/URI: lower-cased text; IP: address + mask; directoryName: the RDNs' DER. */
+  text: string;
+  bytes: Uint8Array;
+  rdns?: string[];
 }
 
-export interface NameConstraintsFinding {
-  kind: 'excluded' | 'not-permitted' | 'unsupported';
-  /** The leaf's name at fault, or the constraint forms not supported. */
-  name: string;
-  /** The constraint it broke, as text. */
-  constraint: string;
+export interface ParsedNameConstraints {
+  permitted: Subtree[];
+  excluded: Subtree[];
+  critical: boolean;
 }
+
+export type NameConstraintsFinding =
+  | { kind: 'excluded' | 'not-permitted'; name: string; holder: ParsedCertificate; constraint: string }
+  | { kind: 'unsupported'; name: string; holder: ParsedCertificate; constraint: string }
+  | { kind: 'malformed'; constraint: string }
+  | { kind: 'too-many'; constraint: string };
+
+/** Comparisons of names against subtrees allowed per CA: more is a denial of service (limbo's nc-dos cases), refused. */
+const MAX_COMPARISONS = 1 << 18;
+
+const parsedCache = new WeakMap<ParsedCertificate, ParsedNameConstraints | 'malformed' | null>();
 
 /**
- * Checks the leaf's subjectAltName DNS names and IP addresses against the nameConstraints of
- * `ca` (RFC 5280 §4.2.1.10, with OpenSSL's DNS semantics): a name inside any excluded subtree is
- * refused; when permitted subtrees of a form exist, each name of that form must be inside one.
- * Constraint forms not matched here (email, URI, directoryName…) in a critical extension fail
- * closed: accepting them would skip a restriction the CA asked for.
+ * The nameConstraints of `ca`, validated: 'malformed' for a value that does not decode, has
+ * neither subtree list, an empty list, a DNS base with a leading period (RFC 5280 §4.2.1.10 gives
+ * the DNS form no such syntax), or an IP base that is not an address and a contiguous mask.
  */
-export function nameConstraintsFinding(ca: ParsedCertificate, leaf: ParsedCertificate): NameConstraintsFinding | null {
-  const extension = extensionsOf(ca).find((e) => e.oid === id_ce_nameConstraints);
-  if (!extension) return null;
-  const { permitted, excluded } = parseNameConstraints(extension.value);
-  const unsupported = [...new Set([...permitted, ...excluded].map((s) => s.form).filter((form) => form !== 'DNS' && form !== 'IP'))];
-  if (unsupported.length > 0 && extension.critical) return { kind: 'unsupported', name: unsupported.join(', '), constraint: unsupported.join(', ') };
-
-  const names = leaf.facts.subjectAltNames
-    .map((n) => (n.type === 'DNS' ? { form: 'DNS', text: n.value, dns: n.value.toLowerCase() } : n.type === 'IP' ? { form: 'IP', text: n.value, ip: ipBytes(n.value) } : null))
-    .filter((n) => n !== null);
-  for (const name of names) {
-    const hit = excluded.find((s) => s.form === name.form && within(name, s));
-    if (hit) return { kind: 'excluded', name: name.text, constraint: describe(hit) };
-    const allowed = permitted.filter((s) => s.form === name.form);
-    if (allowed.length > 0 && !allowed.some((s) => within(name, s))) return { kind: 'not-permitted', name: name.text, constraint: allowed.map(describe).join(', ') };
+export function nameConstraintsOf(ca: ParsedCertificate): ParsedNameConstraints | 'malformed' | null {
+  if (parsedCache.has(ca)) return parsedCache.get(ca) ?? null;
+  const extension = viewOf(ca).extensions.find((e) => e.oid === OID.nameConstraints);
+  let parsed: ParsedNameConstraints | 'malformed' | null = null;
+  if (extension) {
+    try {
+      parsed = { ...parseSubtrees(extension.value), critical: extension.critical };
+    } catch {
+      parsed = 'malformed';
+    }
   }
-  return null;
+  parsedCache.set(ca, parsed);
+  return parsed;
 }
 
-function parseNameConstraints(value: Uint8Array): { permitted: Subtree[]; excluded: Subtree[] } {
+function parseSubtrees(value: Uint8Array): { permitted: Subtree[]; excluded: Subtree[] } {
+  const outer = readTlv(value);
+  if (outer.tag !== 0x30 || outer.end !== value.length) throw new Error('not a SEQUENCE');
   const result = { permitted: [] as Subtree[], excluded: [] as Subtree[] };
-  for (const part of children(readTlv(value))) {
-    // [0] permittedSubtrees, [1] excludedSubtrees: each a list of GeneralSubtree SEQUENCEs.
+  const parts = children(outer);
+  if (parts.length === 0) throw new Error('no subtrees');
+  for (const part of parts) {
     const list = part.tag === 0xa0 ? result.permitted : part.tag === 0xa1 ? result.excluded : null;
-    for (const subtree of list ? children(part) : []) {
-      const base = children(subtree)[0] as Tlv;
-      list?.push(subtreeOf(base));
+    if (!list) throw new Error('unknown field');
+    const subtrees = children(part);
+    if (subtrees.length === 0) throw new Error('empty subtree list');
+    for (const subtree of subtrees) {
+      if (subtree.tag !== 0x30) throw new Error('not a GeneralSubtree');
+      const [base] = children(subtree);
+      if (!base) throw new Error('no base');
+      list.push(subtreeOf(base));
     }
   }
   return result;
 }
 
 function subtreeOf(base: Tlv): Subtree {
-  const form = FORM_BY_TAG[base.tag] ?? `tag ${base.tag}`;
-  if (form === 'DNS') return { form, dns: Buffer.from(content(base)).toString('latin1').toLowerCase() };
-  if (form === 'IP') return { form, ip: content(base) };
-  return { form };
-}
-
-function within(name: { form: string; dns?: string; ip?: Uint8Array | null }, subtree: Subtree): boolean {
-  if (name.form === 'DNS') return dnsWithin(name.dns as string, subtree.dns as string);
-  return ipWithin(name.ip ?? null, subtree.ip as Uint8Array);
+  const name = generalName(base, 'SAN');
+  const text = Buffer.from(name.bytes).toString('latin1').toLowerCase();
+  if (name.form === 'DNS' && text.startsWith('.')) throw new Error('DNS constraint with a leading period');
+  if (name.form === 'IP') {
+    if (name.bytes.length !== 8 && name.bytes.length !== 32) throw new Error('IP constraint of the wrong length');
+    if (!contiguousMask(name.bytes.subarray(name.bytes.length / 2))) throw new Error('IP constraint mask is not contiguous');
+  }
+  return { form: name.form, text, bytes: name.bytes, ...(name.form === 'directoryName' ? { rdns: rdnsOf(name.bytes) } : {}) };
 }
 
 /**
- * OpenSSL's rule: an empty base allows everything; "example.com" covers itself and any name
- * ending in ".example.com"; ".example.com" covers only names below it.
+ * Checks every name below a constraining CA (RFC 5280 §4.2.1.10, §6.1.3 (b)-(c)): `below` are the
+ * certificates under `ca` on the path, leaf first; self-issued intermediates are exempt, as the RFC
+ * says, the leaf never is. Names: SAN DNS, IP, email, URI and directoryName entries, the subject DN
+ * and its emailAddress. A name inside an excluded subtree is refused; when permitted subtrees of a
+ * form exist, each name of that form must be inside one. A wildcard DNS name is refused when it
+ * could stand for an excluded name (CVE-2025-61727: `*.example.com` under an excluded
+ * `bar.example.com`). A constraint form not checked here fails only when a name of that form is
+ * on the path: constraints bind only names that appear.
  */
-function dnsWithin(name: string, base: string): boolean {
-  if (base === '') return true;
-  if (name.length < base.length) return false;
-  const tail = name.slice(name.length - base.length);
-  if (tail !== base) return false;
-  return name.length === base.length || base.startsWith('.') || name[name.length - base.length - 1] === '.';
+export function nameConstraintsFinding(ca: ParsedCertificate, below: ParsedCertificate[]): NameConstraintsFinding | null {
+  const parsed = nameConstraintsOf(ca);
+  if (parsed === null) return null;
+  if (parsed === 'malformed') return { kind: 'malformed', constraint: 'nameConstraints' };
+  const { permitted, excluded } = parsed;
+  let comparisons = 0;
+  for (const [i, cert] of below.entries()) {
+    if (i > 0 && cert.facts.selfIssued) continue;
+    const names = constrainedNames(cert);
+    if (names === 'malformed') continue; // reported as a profile problem of that certificate
+    comparisons += names.length * (permitted.length + excluded.length);
+    if (comparisons > MAX_COMPARISONS) return { kind: 'too-many', constraint: `${permitted.length + excluded.length} subtrees` };
+    for (const name of names) {
+      const forms = sameForm(name);
+      const unsupported = [...permitted, ...excluded].find((s) => s.form === name.form && (name.form === 'otherName' || name.form === 'other'));
+      if (unsupported) return { kind: 'unsupported', name: name.text, holder: cert, constraint: unsupported.form };
+      const hit = excluded.find((s) => forms(s) && excludedCovers(name, s));
+      if (hit) return { kind: 'excluded', name: name.text, holder: cert, constraint: describe(hit) };
+      const allowed = permitted.filter(forms);
+      if (allowed.length > 0 && !allowed.some((s) => within(name, s))) return { kind: 'not-permitted', name: name.text, holder: cert, constraint: allowed.map(describe).join(', ') };
+    }
+  }
+  return null;
 }
 
-/** The address with the mask applied equals the base with the mask applied; an IPv4 name never matches an IPv6 base. */
-function ipWithin(address: Uint8Array | null, base: Uint8Array): boolean {
-  if (!address || base.length !== address.length * 2) return false;
+const sameForm = (name: HeldName) => (s: Subtree) => s.form === name.form;
+
+function excludedCovers(name: HeldName, subtree: Subtree): boolean {
+  if (within(name, subtree)) return true;
+  if (name.form !== 'DNS') return false;
+  const dns = lower(name);
+  if (!dns.startsWith('*.')) return false;
+  // The wildcard stands for any one label: it covers an excluded base one label below its suffix.
+  const suffix = dns.slice(2);
+  const base = subtree.text;
+  return base.endsWith(`.${suffix}`) && !base.slice(0, base.length - suffix.length - 1).includes('.');
+}
+
+function within(name: HeldName, subtree: Subtree): boolean {
+  switch (name.form) {
+    case 'DNS':
+      return dnsWithin(lower(name), subtree.text);
+    case 'IP':
+      return ipWithin(name.bytes, subtree.bytes);
+    case 'email':
+      return emailWithin(Buffer.from(name.bytes).toString('latin1'), subtree.text);
+    case 'URI':
+      return uriWithin(Buffer.from(name.bytes).toString('latin1'), subtree.text);
+    case 'directoryName':
+      return dnWithin(name.bytes, subtree.rdns ?? []);
+    default:
+      return false;
+  }
+}
+
+const lower = (name: HeldName) => Buffer.from(name.bytes).toString('latin1').toLowerCase().replace(/\.$/, '');
+
+/** An empty base allows everything; "example.com" covers itself and every name ending in ".example.com". */
+function dnsWithin(name: string, base: string): boolean {
+  if (base === '') return true;
+  if (name === base) return true;
+  return name.endsWith(`.${base}`);
+}
+
+/**
+ * RFC 5280 email forms: "user@host" one mailbox; "host" every mailbox at exactly that host;
+ * ".host" every mailbox at a host below it. The local part compares exactly (an asterisk is a
+ * literal), the host case-insensitively. A name with no '@' is inside nothing.
+ */
+function emailWithin(address: string, base: string): boolean {
+  const at = address.lastIndexOf('@');
+  if (at <= 0) return false;
+  const local = address.slice(0, at);
+  const host = address.slice(at + 1).toLowerCase();
+  if (base.includes('@')) {
+    const baseAt = base.lastIndexOf('@');
+    return local === base.slice(0, baseAt) && host === base.slice(baseAt + 1);
+  }
+  if (base.startsWith('.')) return host.endsWith(base);
+  return host === base;
+}
+
+/** URI constraints name a host: "host" exactly, ".host" any host below it. A URI without a host is inside nothing. */
+function uriWithin(uri: string, base: string): boolean {
+  const match = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/i.exec(uri);
+  const host = match?.[1]?.toLowerCase();
+  if (!host) return false;
+  if (base.startsWith('.')) return host.endsWith(base);
+  return host === base;
+}
+
+function ipWithin(address: Uint8Array, base: Uint8Array): boolean {
+  if (base.length !== address.length * 2) return false;
   const mask = base.subarray(address.length);
   return address.every((byte, i) => (byte & (mask[i] as number)) === ((base[i] as number) & (mask[i] as number)));
 }
 
-function describe(subtree: Subtree): string {
-  if (subtree.form === 'DNS') return `DNS:${subtree.dns}`;
-  if (subtree.form === 'IP' && subtree.ip) {
-    const half = subtree.ip.length / 2;
-    return `IP:${ipText(subtree.ip.subarray(0, half))}/${ipText(subtree.ip.subarray(half))}`;
+/** A DN is inside a directoryName subtree when the subtree's RDNs are its first RDNs (compared as DER). */
+function dnWithin(nameDer: Uint8Array, baseRdns: string[]): boolean {
+  const rdns = rdnsOf(nameDer);
+  return baseRdns.length <= rdns.length && baseRdns.every((rdn, i) => rdn === rdns[i]);
+}
+
+function rdnsOf(nameDer: Uint8Array): string[] {
+  try {
+    return children(readTlv(nameDer)).map((rdn) => Buffer.from(rdn.bytes.subarray(rdn.start, rdn.end)).toString('hex'));
+  } catch {
+    return ['(unreadable)'];
   }
-  return subtree.form;
+}
+
+function contiguousMask(mask: Uint8Array): boolean {
+  let zero = false;
+  for (const byte of mask) {
+    for (let bit = 7; bit >= 0; bit--) {
+      const set = (byte >> bit) & 1;
+      if (set && zero) return false;
+      if (!set) zero = true;
+    }
+  }
+  return true;
+}
+
+function describe(subtree: Subtree): string {
+  if (subtree.form === 'IP') {
+    const half = subtree.bytes.length / 2;
+    return `IP:${ipText(subtree.bytes.subarray(0, half))}/${ipText(subtree.bytes.subarray(half))}`;
+  }
+  if (subtree.form === 'directoryName') return 'directoryName';
+  return `${subtree.form}:${subtree.text}`;
 }
 
 /** Bytes of an IPv4 or IPv6 address in text, or null when it is neither. */
@@ -174,9 +279,3 @@ export function ipBytes(text: string): Uint8Array | null {
   return Uint8Array.from(all.flatMap((g) => [parseInt(g, 16) >> 8, parseInt(g, 16) & 0xff]));
 }
 
-function ipText(bytes: Uint8Array): string {
-  if (bytes.length === 4) return [...bytes].join('.');
-  const groups: string[] = [];
-  for (let i = 0; i < bytes.length; i += 2) groups.push((((bytes[i] as number) << 8) | (bytes[i + 1] as number)).toString(16));
-  return groups.join(':');
-}

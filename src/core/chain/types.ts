@@ -17,9 +17,11 @@ export type ChainRule =
   | 'name-constraints'
   | 'name-constraints-unsupported'
   | 'host'
-  /** chain verify --crl (src/core/chain/revocation-check.ts). */
+  | 'weak-crypto'
+  | 'profile'
   | 'revoked'
-  | 'crl';
+  | 'crl'
+  | 'too-deep';
 
 export type ChainCode =
   | 'MTLS_CHAIN_ISSUER_MISSING'
@@ -34,8 +36,11 @@ export type ChainCode =
   | 'MTLS_CHAIN_UNHANDLED_CRITICAL_EXTENSION'
   | 'MTLS_CHAIN_NAME_CONSTRAINTS'
   | 'MTLS_CHAIN_HOST_MISMATCH'
-  | 'MTLS_CHAIN_CERT_REVOKED'
-  | 'MTLS_CHAIN_CRL_UNUSABLE';
+  | 'MTLS_CHAIN_WEAK_CRYPTO'
+  | 'MTLS_CHAIN_PROFILE'
+  | 'MTLS_CHAIN_REVOKED'
+  | 'MTLS_CHAIN_CRL_INVALID'
+  | 'MTLS_CHAIN_TOO_DEEP';
 
 /** One broken rule, naming the certificate at fault and the fix. */
 export interface ChainProblem {
@@ -71,6 +76,8 @@ export interface ChainVerification {
   verdict: string;
   purpose: Purpose;
   host: string | null;
+  /** The email address checked against rfc822Name entries (--email), or null. */
+  email: string | null;
   at: string;
   trust: { source: 'cacert' | 'system'; origin: string; count: number };
   /** Leaf first, as far as it could be built. */
@@ -80,6 +87,10 @@ export interface ChainVerification {
   hostMatch: HostMatch | null;
   /** Every rule broken, most fundamental first; the first one is the verdict. */
   problems: ChainProblem[];
+  /** Rules only pedantic validators enforce (errors with --strict), and revocation left unchecked. */
+  warnings: ChainProblem[];
+  /** Path building: candidate paths tried, and whether a bound (depth, work) stopped it. */
+  search: { paths: number; bounded: boolean };
   /** Certificates given as intermediates that are not on the path. */
   unused: { name: string; fingerprintSha256: string }[];
 }

@@ -19,11 +19,12 @@ const CURVES: Record<string, { name: string; bits: number }> = {
 };
 
 /** Facts about a public (or private: its public half is used) key. Never exposes key material. */
-export function describeKey(key: KeyObject): KeyFacts {
+export function describeKey(key: KeyObject, spkiDer?: Uint8Array): KeyFacts {
   const publicKey = key.type === 'private' ? createPublicKey(key) : key;
   const details = publicKey.asymmetricKeyDetails ?? {};
   const type = publicKey.asymmetricKeyType ?? 'unknown';
-  const spki = publicKey.export({ type: 'spki', format: 'der' });
+  // A certificate's own SubjectPublicKeyInfo bytes are the export: hashing them saves a re-encode per certificate.
+  const spki = spkiDer ?? publicKey.export({ type: 'spki', format: 'der' });
   const facts: KeyFacts = { algorithm: algorithmName(type), bits: null, curve: null, spkiSha256: colonHex(createHash('sha256').update(spki).digest()) };
   if (details.modulusLength) facts.bits = details.modulusLength;
   if (details.namedCurve) {

@@ -92,6 +92,13 @@ export const inputDiagnoses = {
     fixes: ['Check which file is which with `mtls inspect FILE`.'],
     exit: 2,
   },
+  MTLS_CRL_UNREADABLE: {
+    title: 'A CRL cannot be read',
+    meaning: 'A file given with --crl (or downloaded with --crl-fetch) is not a certificate revocation list in PEM ("X509 CRL") or DER.',
+    causes: ['Another file was passed (a certificate, a key)', 'The download returned an error page', 'The file is truncated'],
+    fixes: ['Check it: `openssl crl -in FILE -noout -text` (add `-inform DER` for DER).'],
+    exit: 2,
+  },
   MTLS_CERT_CORRUPT: {
     title: 'Certificate cannot be parsed',
     meaning: 'The bytes are labelled or shaped as a certificate but do not parse as X.509.',

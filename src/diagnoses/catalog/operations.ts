@@ -23,18 +23,4 @@ export const operationsDiagnoses = {
     fixes: ['Run it with the rights the store needs: `sudo mtls ca install --dir DIR`.', 'See exactly what would run: `mtls ca install --dir DIR --dry-run`, then run the failing step by hand.', 'Close Firefox or Chrome and run it again.'],
     exit: 1,
   },
-  MTLS_CHAIN_CERT_REVOKED: {
-    title: 'A certificate of the chain is revoked',
-    meaning: "A CRL signed by the certificate's issuer lists its serial number: every peer that checks revocation refuses it.",
-    causes: ['The certificate was revoked (replaced, key compromised, holder left)'],
-    fixes: ['Issue a replacement and deploy it: `mtls issue client NAME --dir DIR --force`.'],
-    exit: 1,
-  },
-  MTLS_CHAIN_CRL_UNUSABLE: {
-    title: 'Revocation cannot be checked with the CRL given',
-    meaning: "With --crl, every certificate below the root is checked against a CRL of its issuer; for one of them the CRL is missing, expired, not yet valid or not signed by that issuer. Peers that check CRLs refuse the chain (nginx and OpenSSL refuse every client once the CRL's nextUpdate has passed).",
-    causes: ['The CRL file holds the CRL of another CA (only the root\'s, when the leaf was issued by an intermediate)', 'The CRL is past its nextUpdate and was not regenerated'],
-    fixes: ['Regenerate the lists of the folder: `mtls ca crl --dir DIR` (crl.pem holds one per CA).', 'Watch nextUpdate like an expiry date: `mtls expiry DIR/crl.pem --warn 7d`.'],
-    exit: 1,
-  },
 } as const satisfies Catalog;

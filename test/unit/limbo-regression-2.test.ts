@@ -1,0 +1,4 @@
+/** x509-limbo against the committed baseline, shard 2 of 2 (see test/limbo/regression.ts). */
+import { limboShard } from '../limbo/regression.js';
+
+limboShard(1, 2);
