@@ -95,7 +95,8 @@ describe('mtls request: failures before any response', { concurrency: true }, ()
   it('a URL that does not parse is echoed without its password', async () => {
     const result = await runCli(['request', 'https://user:S3CRET@localhost:99999/']);
     assert.equal(result.code, 2, result.stderr);
-    assert.match(result.stderr, /"https:\/\/user:\*\*\*@localhost:99999\/" is not a URL/, 'shown as every URL is: the password replaced');
+    // A URL that does not parse may hide its password anywhere before the last "@": all of it goes.
+    assert.match(result.stderr, /"https:\/\/\*\*\*@localhost:99999\/" is not a URL/, 'shown without its userinfo');
     assert.doesNotMatch(result.stdout + result.stderr, /S3CRET/);
   });
 

@@ -232,7 +232,7 @@ describe('mtls request with a proxy it cannot use: exit 2 before any traffic', {
       assert.equal(jsonCode(result), 'MTLS_PROXY_UNSUPPORTED');
       assertNoProxySecret(result);
     }
-    assert.match(results[0]?.stderr ?? '', /ALL_PROXY="socks5:\/\/\*\*\*@127\.0\.0\.1:\d+": SOCKS proxies are not supported/);
+    assert.match(results[0]?.stderr ?? '', /ALL_PROXY="socks5:\/\/proxy-user:\*\*\*@127\.0\.0\.1:\d+": SOCKS proxies are not supported/);
     assert.match(results[0]?.stderr ?? '', /--noproxy HOST/);
     assert.equal(Buffer.concat(socksBytes).includes('CONNECT '), false);
     assert.equal(socksConnections, 0);

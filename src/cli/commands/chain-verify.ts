@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CommandAction } from '../action.js';
-import { onceStdin } from '../credentials.js';
+import { noteConfigUse, onceStdin } from '../credentials.js';
 import { resolveCredentials } from '../../config/resolve.js';
 import { loadCredential } from '../../core/load/index.js';
 import { MtlsError } from '../../core/errors.js';
@@ -43,6 +43,7 @@ const chainVerify: CommandAction<ChainVerifyOptions> = async ([certSource], opti
   if (!leaf) throw new MtlsError('MTLS_WRONG_CONTENT', `${source.origin} holds no certificate to verify.`, { fixes: ['See what it holds: `mtls inspect FILE`.'] });
 
   const resolved = await resolveCredentials({ ...(options.cacert ? { cacert: options.cacert } : {}), ...(options.ca ? { ca: options.ca } : {}) }, { env: ctx.io.env, cwd: ctx.io.cwd });
+  noteConfigUse(resolved, ctx, false);
   const trust = resolved.ca
     ? trustAnchorsFrom((await load(resolved.ca.value, 'CA bundle')).certificates, resolved.ca.from.startsWith('--') ? `${resolved.ca.from} ${resolved.ca.value.includes('-----BEGIN') ? '(inline PEM)' : resolved.ca.value}` : resolved.ca.from)
     : systemTrustAnchors();

@@ -281,7 +281,7 @@ export const tlsDiagnoses = {
     title: 'This kind of proxy is not supported',
     meaning: 'The proxy URL names a scheme other than http:// or https:// (socks4://, socks5://, socks5h://, …). mtls tunnels through HTTP CONNECT only, and never sends an HTTP CONNECT to a proxy that speaks something else.',
     causes: ['ALL_PROXY or HTTPS_PROXY points at a SOCKS proxy (an `ssh -D` tunnel, a corporate SOCKS gateway)'],
-    fixes: ['Use an HTTP proxy that allows CONNECT: `--proxy http://HOST:PORT`.', 'Connect directly to this host: `--noproxy HOST` (or `--proxy ""` for no proxy at all).'],
+    fixes: ['Use an HTTP proxy that allows CONNECT: `--proxy http://HOST:PORT` (or `https://HOST:PORT`).', 'Connect directly to this host: `--noproxy HOST` (or `--proxy ""` for no proxy at all).'],
     exit: 2,
     docs: `${DOC}#proxies`,
   },
