@@ -57,12 +57,14 @@ async function recordingServer(version: 'TLSv1.2' | 'TLSv1.3', cert: string, key
   return { port: (relay.address() as { port: number }).port, received, bytes: () => Buffer.concat(chunks) };
 }
 
-const [tls12, tls13, tls12Expired, tls12Trusted, tls12Library] = await Promise.all([
+const [tls12, tls13, tls12Expired, tls12Trusted, tls12Library, tls12Doctor, tls13Doctor] = await Promise.all([
   recordingServer('TLSv1.2', pki.server.cert, pki.server.key),
   recordingServer('TLSv1.3', pki.server.cert, pki.server.key),
   recordingServer('TLSv1.2', expiredServer.cert, expiredServer.key),
   recordingServer('TLSv1.2', pki.server.cert, pki.server.key),
   recordingServer('TLSv1.2', pki.server.cert, pki.server.key),
+  recordingServer('TLSv1.2', pki.server.cert, pki.server.key),
+  recordingServer('TLSv1.3', pki.server.cert, pki.server.key),
 ]);
 const client = ['--cert', pki.goodClient.cert, '--key', pki.goodClient.key];
 
@@ -129,6 +131,18 @@ describe('mtls request: no client certificate for a server that fails verificati
     assert.deepEqual(tls12Library.received, []);
     assert.equal(tls12Library.bytes().includes(clientDer), false);
   });
+
+  for (const [version, server] of [['1.2', tls12Doctor], ['1.3', tls13Doctor]] as const) {
+    it(`mtls doctor URL (TLS ${version}): its version checks and its request withhold the certificate from an untrusted server`, async () => {
+      const result = await runCli(['doctor', `https://127.0.0.1:${server.port}/`, ...client, '--json']);
+      assert.doesNotMatch(result.stdout + result.stderr, STACK_TRACE);
+      assert.equal(result.code, 1, result.stderr);
+      assert.match(result.stdout, /MTLS_SERVER_CERT_UNTRUSTED/);
+      assert.deepEqual(server.received, [], 'the server received the client certificate');
+      assert.equal(server.bytes().includes(clientDer), false, 'the client certificate crossed the wire');
+      assert.ok(largestEncryptedRecord(server.bytes()) < clientDer.length, 'an encrypted record large enough for the client certificate crossed the wire');
+    });
+  }
 
   it('control: a trusted server gets the certificate (the recorders see it)', async () => {
     const server = tls12Trusted;

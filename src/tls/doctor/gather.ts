@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { connect as tlsConnect, type SecureVersion } from 'node:tls';
+import { connect as tlsConnect, type ConnectionOptions, type SecureVersion } from 'node:tls';
 import type { ParsedCertificate } from '../../core/certificate/parse.js';
 import type { Identity } from '../../core/load/identity.js';
 import { MtlsError } from '../../core/errors.js';
@@ -120,27 +120,34 @@ const VERSION_REFUSED = /PROTOCOL_VERSION|UNSUPPORTED_PROTOCOL|NO_PROTOCOLS_AVAI
 
 /**
  * One handshake limited to one version (minVersion = maxVersion), not verifying the server:
- * this only asks whether the version is spoken. The identity is offered so that a server
- * requiring one does not end the handshake before the version is known.
+ * this only asks whether the version is spoken. It ends at 'OCSPResponse' (requestOCSP), which
+ * Node emits once the server's flight is read and before this client answers: the version is
+ * then known, and the client certificate, offered only so that a server requiring one does not
+ * end the handshake first, is never sent to a server nobody has verified (the connector does the
+ * same for requests). Where that event does not come, the handshake completes as before.
  */
 function tryVersion(version: SecureVersion & VersionEvidence['version'], target: { address: string; port: number; servername: string; timeoutMs: number }, identity: Identity | null): Promise<VersionEvidence> {
   const pem = identity ? identityPem(identity) : null;
   return new Promise((resolve) => {
-    const socket = tlsConnect({
+    // requestOCSP: tls.connect passes it on to the TLSSocket; @types/node lists it only there.
+    const options: ConnectionOptions & { requestOCSP?: boolean } = {
       host: target.address,
       port: target.port,
       ...(isIP(target.servername) ? {} : { servername: target.servername }),
       minVersion: version,
       maxVersion: version,
       rejectUnauthorized: false,
+      requestOCSP: true,
       ...(pem ? { cert: pem.certPem, key: pem.keyPem } : {}),
-    });
+    };
+    const socket = tlsConnect(options);
     const done = (result: VersionEvidence) => {
       clearTimeout(timer);
       socket.destroy();
       resolve(result);
     };
     const timer = setTimeout(() => done({ version, offered: null, reason: `no answer within ${target.timeoutMs} ms`, timedOut: true }), target.timeoutMs);
+    socket.once('OCSPResponse', () => done({ version, offered: true, reason: null, timedOut: false }));
     socket.once('secureConnect', () => done({ version, offered: true, reason: null, timedOut: false }));
     socket.once('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? error.message;
