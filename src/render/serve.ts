@@ -20,8 +20,11 @@ function time(at: string): string {
 export function clientLabel(given: ClientIdentity): string {
   const client = escapeControlsDeep(given);
   if (!client.certificate) return 'no certificate';
-  const spiffe = client.certificate.spiffeId ? ` (${client.certificate.spiffeId})` : '';
-  return `"${client.certificate.subject}"${spiffe}`;
+  const { subject, spiffeId, subjectAltNames } = client.certificate;
+  const spiffe = spiffeId ? ` (${spiffeId})` : '';
+  // An empty subject is legal (RFC 5280 §4.1.2.6: the names are in the critical SAN).
+  if (subject === '') return `an empty subject${spiffe || (subjectAltNames[0] ? ` (${subjectAltNames[0]})` : '')}`;
+  return `"${subject}"${spiffe}`;
 }
 
 /** The human log line(s) for one event, for stderr. */
