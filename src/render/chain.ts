@@ -41,13 +41,22 @@ export function drawPath(given: (ChainLink | BuiltLink)[], style: ChalkInstance,
 /** `chain build`: the chain drawn and what was missing, extra or duplicated (for stderr). */
 export function renderChainBuild(given: ChainBuild, style: ChalkInstance): string {
   const result = escapeControlsDeep(given);
-  const lines = [result.complete ? `${style.green.bold('✔ complete')}  ${result.summary}` : `${style.red.bold('✘ incomplete')}  ${result.summary}`, ''];
-  lines.push(...drawPath(result.path, style));
+  const verdict = result.complete ? style.green.bold('✔ complete') : result.missing ? style.red.bold('✘ incomplete') : style.red.bold('✘ invalid');
+  const lines = [`${verdict}  ${result.summary}`, ''];
+  const faults = new Map<number, string[]>();
+  for (const d of result.defects) faults.set(d.position, [...(faults.get(d.position) ?? []), d.rule]);
+  lines.push(...drawPath(result.path, style, faults));
   if (result.missing) lines.push(`  ${'  '.repeat(Math.max(0, result.path.length - 1))}└─ ${style.red(`? '${result.missing.issuer}' (not found${result.missing.fetchUrls.length > 0 ? `; AIA: ${result.missing.fetchUrls.join(', ')}` : ''})`)}`);
   if (result.rootOmitted) lines.push(style.dim(`  (root '${result.rootOmitted}' left out: peers have it already; --include-root adds it)`));
   if (result.anchorInSystemStore) lines.push(style.dim(`  (its root '${result.anchorInSystemStore}' is in the system trust store)`));
   for (const extra of result.extras) lines.push(style.yellow(`  extra: '${extra.name}' from ${extra.from} is not part of this chain`));
   for (const dup of result.duplicates) lines.push(style.yellow(`  duplicate: '${dup.name}' appears ${dup.count} times`));
+  const also = result.missing ? result.defects : result.defects.slice(1);
+  if (also.length > 0) {
+    lines.push('', style.dim(result.search.paths > 1 ? `Also (the closest of ${result.search.paths} candidate paths):` : 'Also:'));
+    for (const d of also) lines.push(`  ${style.yellow('•')} ${d.summary} ${style.dim(`[${d.code}]`)}`);
+  }
+  for (const w of result.warnings) lines.push(style.dim(`  ! ${w.summary} [${w.code}]`));
   for (const fetched of result.fetched) lines.push(style.dim(`  fetched: ${fetched.url} → ${fetched.ok ? `'${fetched.name}'` : fetched.error}`));
   return lines.join('\n');
 }

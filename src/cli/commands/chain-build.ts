@@ -52,7 +52,7 @@ const chainBuild: CommandAction<ChainBuildOptions> = async ([leafSource], option
     ctx.note(renderChainBuild(result, ctx.err));
     if (!options.out && result.complete) ctx.io.stdout.write(result.pem);
     if (options.out && result.complete) ctx.note(`Wrote ${result.path.length} certificate(s) to ${options.out}.`);
-    if (!result.complete) ctx.note(ctx.err.dim('Nothing was written: the chain is incomplete.'));
+    if (!result.complete) ctx.note(ctx.err.dim(`Nothing was written: the chain is ${result.missing ? 'incomplete' : 'not valid'}.`));
   }
   return result.complete ? 0 : 1;
 };

@@ -1,9 +1,9 @@
 import { toPem } from '../load/pem.js';
 import type { ParsedCertificate } from '../certificate/parse.js';
-import { isIssuedBy, linkBundle } from '../certificate/bundle.js';
+import { linkBundle } from '../certificate/bundle.js';
 import type { TrustAnchors } from './trust.js';
-import type { ChainLink } from './types.js';
-import { nameOf } from './verify.js';
+import type { ChainLink, ChainProblem, ChainVerification } from './types.js';
+import { nameOf, verifyChain } from './verify.js';
 
 export interface Candidate {
   cert: ParsedCertificate;
@@ -30,13 +30,20 @@ export interface BuiltLink extends Omit<ChainLink, 'from'> {
 }
 
 export interface ChainBuild {
+  /** The path reaches a root (among the candidates or in the system store) and has no defect. */
   complete: boolean;
   summary: string;
-  /** Leaf first: what is written out. */
+  /** Leaf first: what is written out (or, when not complete, the path that came closest). */
   path: BuiltLink[];
   /** The ordered chain as PEM. */
   pem: string;
   missing: { issuer: string; after: string; fetchUrls: string[] } | null;
+  /** What is wrong with the closest path when it reaches a root but is not valid (expired, not a CA, weak crypto…), most fundamental first. */
+  defects: ChainProblem[];
+  /** Rules only pedantic validators enforce: said, not held against the chain. */
+  warnings: ChainProblem[];
+  /** Candidate paths tried by the path builder. */
+  search: ChainVerification['search'];
   /** The root reached but left out (no --include-root). */
   rootOmitted: string | null;
   /** The root is not in the candidates but in the system store (nothing is missing). */
@@ -47,61 +54,76 @@ export interface ChainBuild {
   fetched: { url: string; ok: boolean; name?: string; error?: string }[];
 }
 
-const MAX_DEPTH = 10;
+/** AIA rounds for --fetch: each round may add the issuer of the path's top; a real chain needs 1–3. */
+const MAX_FETCH_ROUNDS = 6;
 
-/** Orders leaf → intermediates (→ root) from the candidates, downloading missing issuers on request. */
+/**
+ * Orders leaf → intermediates (→ root) with the path builder of `chain verify` (depth first with
+ * backtracking, bounded), so the answer does not depend on the order of the candidates: a
+ * renewed, cross-signed or same-name CA that is expired, not a CA or otherwise broken is passed
+ * over for one that works. The roots among the candidates (self-signed ones) and the system
+ * store are the anchors; the purpose is 'any' and no host is checked (that is `chain verify`'s
+ * job). When no path is valid, the closest one is returned with its real defect.
+ */
 export async function buildChain(input: ChainBuildInput): Promise<ChainBuild> {
   const linked = linkBundle(input.leafFile.map((c) => c.cert));
   const leaf = input.leafFile[linked.path[0] ?? 0] as Candidate;
   const pool: Candidate[] = [...input.leafFile, ...input.candidates];
   const fetched: ChainBuild['fetched'] = [];
-  const steps: Candidate[] = [leaf];
-  let missing: ChainBuild['missing'] = null;
-  let anchorInSystemStore: string | null = null;
+  const triedUrls = new Set<string>();
 
-  while (steps.length < MAX_DEPTH) {
-    const current = (steps[steps.length - 1] as Candidate).cert;
-    if (current.facts.selfSigned) break;
-    let issuer = findIssuer(current, pool, steps, input.now);
-    if (!issuer && input.fetchIssuer) {
-      for (const url of current.facts.caIssuerUrls) {
-        try {
-          const found = await input.fetchIssuer(url);
-          pool.push(...found.map((cert) => ({ cert, from: url })));
-          fetched.push({ url, ok: true, name: found.map(nameOf).join(', ') });
-        } catch (error) {
-          fetched.push({ url, ok: false, error: error instanceof Error ? error.message : String(error) });
-        }
+  let result = verifyOver(leaf, pool, input);
+  for (let round = 0; input.fetchIssuer && !result.anchored && round < MAX_FETCH_ROUNDS; round++) {
+    const top = pool.find((c) => c.cert.facts.fingerprintSha256 === result.path[result.path.length - 1]?.fingerprintSha256)?.cert;
+    const urls = (top?.facts.caIssuerUrls ?? []).filter((url) => !triedUrls.has(url));
+    if (urls.length === 0) break;
+    for (const url of urls) {
+      triedUrls.add(url);
+      try {
+        const found = await input.fetchIssuer(url);
+        pool.push(...found.map((cert) => ({ cert, from: url })));
+        fetched.push({ url, ok: true, name: found.map(nameOf).join(', ') });
+      } catch (error) {
+        fetched.push({ url, ok: false, error: error instanceof Error ? error.message : String(error) });
       }
-      issuer = findIssuer(current, pool, steps, input.now);
     }
-    if (issuer) {
-      steps.push(issuer);
-      continue;
-    }
-    const systemRoot = input.systemRoots?.named(current.x509.issuer).find((root) => isIssuedBy(current, root));
-    if (systemRoot) anchorInSystemStore = nameOf(systemRoot);
-    else missing = { issuer: current.facts.issuerCommonName ?? current.facts.issuer, after: nameOf(current), fetchUrls: current.facts.caIssuerUrls };
-    break;
+    result = verifyOver(leaf, pool, input);
   }
 
-  const top = (steps[steps.length - 1] as Candidate).cert;
-  const reachedRoot = steps.length > 1 && top.facts.selfSigned;
-  const written = reachedRoot && !input.includeRoot ? steps.slice(0, -1) : steps;
-  const used = new Set(steps.map((s) => s.cert.facts.fingerprintSha256));
+  const byFingerprint = new Map(pool.map((c) => [c.cert.facts.fingerprintSha256, c] as const));
+  // The anchor from the system store is not a candidate: it is named, never written.
+  const steps = result.path.map((l) => byFingerprint.get(l.fingerprintSha256) ?? null);
+  const systemAnchor = result.anchored && steps[steps.length - 1] === null ? result.path[result.path.length - 1] : undefined;
+  const onPath = steps.filter((s): s is Candidate => s !== null);
+  const top = onPath[onPath.length - 1] as Candidate;
+  const reachedRoot = onPath.length > 1 && top.cert.facts.selfSigned;
+  const written = reachedRoot && !input.includeRoot ? onPath.slice(0, -1) : onPath;
+
+  const first = result.problems[0];
+  const unanchored = !result.anchored && first !== undefined && ['issuer-missing', 'untrusted-root', 'signature', 'too-deep'].includes(first.rule);
+  const topCert = top.cert;
+  const missing = unanchored && first.rule !== 'too-deep'
+    ? { issuer: topCert.facts.issuerCommonName ?? topCert.facts.issuer, after: nameOf(topCert), fetchUrls: topCert.facts.caIssuerUrls }
+    : null;
+  const defects = missing ? result.problems.filter((p) => !['issuer-missing', 'untrusted-root'].includes(p.rule)) : result.problems;
+  const complete = result.anchored && result.problems.length === 0;
+
+  const used = new Set(onPath.map((s) => s.cert.facts.fingerprintSha256));
   const counts = new Map<string, { name: string; count: number }>();
   for (const c of input.leafFile) {
     const entry = counts.get(c.cert.facts.fingerprintSha256) ?? { name: nameOf(c.cert), count: 0 };
     entry.count += 1;
     counts.set(c.cert.facts.fingerprintSha256, entry);
   }
-  const complete = missing === null;
   const names = written.map((s) => `'${nameOf(s.cert)}'`).join(' → ');
+  const summary = complete
+    ? `${names}${reachedRoot && !input.includeRoot ? ` (root '${nameOf(topCert)}' left out)` : ''}.`
+    : missing && first?.rule !== 'signature'
+      ? `No issuer '${missing.issuer}' for '${missing.after}' among the candidates${input.fetchIssuer ? ' or at its AIA URL' : ''}; ${missing.fetchUrls.length && !input.fetchIssuer ? 'try --fetch, or ' : ''}add it with --from FILE|DIR.`
+      : `${(first as ChainProblem).summary} ${(first as ChainProblem).fix}`;
   return {
     complete,
-    summary: complete
-      ? `${names}${reachedRoot && !input.includeRoot ? ` (root '${nameOf(top)}' left out)` : ''}.`
-      : `No issuer '${missing?.issuer}' for '${missing?.after}' among the candidates${input.fetchIssuer ? ' or at its AIA URL' : ''}; ${missing?.fetchUrls.length && !input.fetchIssuer ? 'try --fetch, or ' : ''}add it with --from FILE|DIR.`,
+    summary,
     path: written.map((s, i): BuiltLink => ({
       role: i === 0 ? 'leaf' : s.cert.facts.selfSigned ? 'root' : 'intermediate',
       name: nameOf(s.cert),
@@ -114,20 +136,39 @@ export async function buildChain(input: ChainBuildInput): Promise<ChainBuild> {
     })),
     pem: written.map((s) => toPem('CERTIFICATE', s.cert.der)).join(''),
     missing,
-    rootOmitted: reachedRoot && !input.includeRoot ? nameOf(top) : null,
-    anchorInSystemStore,
+    defects,
+    warnings: result.warnings,
+    search: result.search,
+    rootOmitted: reachedRoot && !input.includeRoot ? nameOf(topCert) : null,
+    anchorInSystemStore: systemAnchor ? systemAnchor.name : null,
     extras: dedupeByName(input.leafFile.filter((c) => !used.has(c.cert.facts.fingerprintSha256)).map((c) => ({ name: nameOf(c.cert), from: c.from }))),
     duplicates: [...counts.values()].filter((c) => c.count > 1),
     fetched,
   };
 }
 
-/** An issuer of `cert` from the pool, not already on the path; prefer one valid now (renewed CAs share names). */
-function findIssuer(cert: ParsedCertificate, pool: Candidate[], path: Candidate[], now: Date): Candidate | undefined {
-  const onPath = new Set(path.map((s) => s.cert.facts.fingerprintSha256));
-  const issuers = pool.filter((c) => !onPath.has(c.cert.facts.fingerprintSha256) && isIssuedBy(cert, c.cert));
-  const current = (c: Candidate) => Date.parse(c.cert.facts.notBefore) <= now.getTime() && now.getTime() <= Date.parse(c.cert.facts.notAfter);
-  return issuers.find(current) ?? issuers[0];
+/** One run of the path builder: the self-signed candidates and the system store are the anchors. */
+function verifyOver(leaf: Candidate, pool: Candidate[], input: ChainBuildInput): ChainVerification {
+  const others = pool.filter((c) => c !== leaf).map((c) => c.cert);
+  return verifyChain({
+    leaf: leaf.cert,
+    untrusted: others,
+    trust: candidateAnchors(pool.map((c) => c.cert).filter((c) => c.facts.selfSigned), input.systemRoots),
+    purpose: 'any',
+    at: input.now,
+  });
+}
+
+/** The roots among the candidates, then the system store. */
+function candidateAnchors(roots: ParsedCertificate[], system: TrustAnchors | undefined): TrustAnchors {
+  const fingerprints = new Set(roots.map((c) => c.facts.fingerprintSha256));
+  return {
+    source: 'cacert',
+    origin: system ? 'the candidates or the system trust store' : 'the candidates',
+    count: roots.length + (system?.count ?? 0),
+    named: (issuerName) => [...roots.filter((c) => c.x509.subject === issuerName), ...(system?.named(issuerName) ?? [])],
+    contains: (certificate) => fingerprints.has(certificate.facts.fingerprintSha256) || system?.contains(certificate) === true,
+  };
 }
 
 function dedupeByName<T extends { name: string }>(items: T[]): T[] {
