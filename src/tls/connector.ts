@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { serverIdentityError } from './identity.js';
+import { serverChainVerdict, serverChainVerdictFull, type ServerChainVerdict } from '../core/chain/server-policy.js';
 import type { buildConnector } from 'undici';
 import { connectInTurn } from './address.js';
 import { alertFromErrorCode, type TlsAlert } from './alerts.js';
@@ -152,12 +153,15 @@ export function createConnector(options: ConnectorOptions, record: ConnectionRec
         ...(options.caPem ? { ca: options.caPem } : {}),
         ...(options.identity ? { cert: options.identity.certPem, key: options.identity.keyPem } : {}),
       };
+      // The policy verdict is computed once per connection, early when it can be (null: needs the full reader).
+      let policyOnce: { verdict: ServerChainVerdict | null } | null = null;
+      const policyVerdict = (chain: Buffer[]) => (policyOnce ??= { verdict: serverChainVerdict(chain, servername, new Date()) }).verdict;
       const secure = tlsConnect(tlsOptions);
       socket = secure;
       secure.on('error', onError);
       if (!options.insecure) {
         secure.once('OCSPResponse', () => {
-          const verdict = judgeBeforeClientCertificate(secure, servername);
+          const verdict = judgeBeforeClientCertificate(secure, servername, policyVerdict);
           if (!verdict) return;
           Object.assign(record, verdict, { stoppedUnverified: true });
           finish(new ConnectError('MTLS_SERVER_NOT_VERIFIED', verdict.authorizationError ?? verdict.hostnameError ?? ''));
@@ -181,11 +185,25 @@ export function createConnector(options: ConnectorOptions, record: ConnectionRec
         const peer = secure.getPeerCertificate();
         const identityError = peer && Object.keys(peer).length > 0 ? serverIdentityError(servername, peer) : undefined;
         record.hostnameError = identityError ? identityError.message : null;
-        if (!options.insecure && (record.authorizationError || record.hostnameError)) {
-          finish(new ConnectError('MTLS_SERVER_NOT_VERIFIED', record.authorizationError ?? record.hostnameError ?? ''));
+        const judged = () => {
+          if (!options.insecure && (record.authorizationError || record.hostnameError)) {
+            finish(new ConnectError('MTLS_SERVER_NOT_VERIFIED', record.authorizationError ?? record.hostnameError ?? ''));
+            return;
+          }
+          finish(null, secure);
+        };
+        // chain verify's checks on top of Node's (docs/checks.md); an unusual certificate needs the full reader, loaded now.
+        const policy = record.authorizationError ? null : policyVerdict(record.peerChain);
+        const apply = (verdict: ServerChainVerdict | null) => {
+          record.authorizationError ??= verdict?.chainError ?? null;
+          record.hostnameError ??= verdict?.hostError ?? null;
+        };
+        if (record.authorizationError || policy) {
+          apply(policy);
+          judged();
           return;
         }
-        finish(null, secure);
+        serverChainVerdictFull(record.peerChain, servername, new Date()).then((verdict) => (apply(verdict), judged()), (error: Error) => finish(error));
       });
     };
 
@@ -237,19 +255,24 @@ type EarlyVerdict = Pick<ConnectionRecord, 'protocol' | 'cipher' | 'peerChain' |
  * destroying the socket there. OpenSSL's verdict for the chain is on the handle (verifyError is
  * what Node itself reads after the handshake); without it, the check after the handshake stands.
  */
-function judgeBeforeClientCertificate(secure: TLSSocket, servername: string): EarlyVerdict | null {
+function judgeBeforeClientCertificate(secure: TLSSocket, servername: string, policyVerdict: (chain: Buffer[]) => ServerChainVerdict | null): EarlyVerdict | null {
   const handle = (secure as unknown as { _handle?: { verifyError?: () => (Error & { code?: string }) | null | undefined } })._handle;
   if (typeof handle?.verifyError !== 'function') return null;
   const verifyError = handle.verifyError();
   const chainError = verifyError ? String(verifyError.code ?? verifyError.message) : null;
   const peer = secure.getPeerCertificate();
   const identityError = peer && Object.keys(peer).length > 0 ? serverIdentityError(servername, peer) : undefined;
-  if (!chainError && !identityError) return null;
+  const peerChain = peerChainDer(secure.getPeerCertificate(true));
+  // chain verify's checks on top of Node's (docs/checks.md); null here (an unusual certificate) waits for the handshake's end.
+  const policy = chainError ? null : policyVerdict(peerChain);
+  const authorizationError = chainError ?? policy?.chainError ?? null;
+  const hostnameError = identityError?.message ?? policy?.hostError ?? null;
+  if (!authorizationError && !hostnameError) return null;
   return {
     protocol: secure.getProtocol(),
     cipher: secure.getCipher()?.name ?? null,
-    peerChain: peerChainDer(secure.getPeerCertificate(true)),
-    authorizationError: chainError,
-    hostnameError: identityError ? identityError.message : null,
+    peerChain,
+    authorizationError,
+    hostnameError,
   };
 }

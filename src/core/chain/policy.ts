@@ -5,11 +5,12 @@ import { viewOf } from './view.js';
  * The crypto policy TLS peers enforce today, so that `chain verify` does not call valid a chain
  * the peer will refuse. Each finding says who refuses it and who would still accept it.
  *
- * - Signatures with MD5 or SHA-1 (and MD2/MD4): Node (OpenSSL security level 1 and up refuses
- *   MD5, level 2 SHA-1 in TLS, ERR_SSL_CA_MD_TOO_WEAK), browsers and Go refuse them. A trust
+ * - Signatures with MD5 or SHA-1 (and MD2/MD4): Node (its OpenSSL 3.0 at the default security
+ *   level 1 refuses both, ERR_SSL_CA_MD_TOO_WEAK), browsers and Go refuse them. A trust
  *   anchor's self-signature is not checked: the anchor is trusted by being in the store.
- * - RSA keys under 2048 bits: OpenSSL security level 2 (Debian's and Node's default), browsers
- *   (CA/B Forum) refuse them; moduli not a multiple of 8 bits: rustls-webpki refuses them.
+ * - RSA keys under 2048 bits: OpenSSL security level 2 (the default from OpenSSL 3.2), browsers
+ *   (CA/B Forum) and Go refuse them; Node 20 (level 1) accepts 1024. Moduli not a multiple of 8
+ *   bits: rustls-webpki refuses them.
  * - DSA keys and signatures: browsers, Go, rustls refuse; TLS 1.3 has no DSA at all.
  * - EC keys on curves other than P-256, P-384, P-521, or with explicit curve parameters:
  *   browsers, Go, rustls refuse them (CA/B Forum 7.1.3.1.2); OpenSSL may accept them.
@@ -45,7 +46,7 @@ export function signaturePolicy(cert: ParsedCertificate): PolicyFinding | null {
     return {
       what: `is signed with ${hash} (${algorithm})`,
       who: hash === 'SHA-1'
-        ? "Node's TLS (OpenSSL security level 2: ERR_SSL_CA_MD_TOO_WEAK), browsers and Go refuse SHA-1 signatures; only OpenSSL at security level 1 or below still accepts them"
+        ? "Node's TLS (its OpenSSL 3 at the default security level 1: ERR_SSL_CA_MD_TOO_WEAK), browsers and Go refuse SHA-1 signatures; only OpenSSL at security level 0 still accepts them"
         : `every current TLS stack (Node, OpenSSL, browsers, Go) refuses ${hash} signatures`,
       pedantic: false,
     };
@@ -61,7 +62,7 @@ export function keyPolicy(cert: ParsedCertificate, isLeaf: boolean): PolicyFindi
   if (key.algorithm === 'RSA' || key.algorithm === 'RSA-PSS') {
     const bits = key.bits ?? 0;
     if (bits < 2048) {
-      return { what: `holds an RSA key of ${bits} bits`, who: "Node's TLS (OpenSSL security level 2: 'ee key too small' / 'ca key too small'), browsers and Go refuse RSA keys under 2048 bits; OpenSSL at security level 1 accepts 1024", pedantic: false };
+      return { what: `holds an RSA key of ${bits} bits`, who: "browsers, Go and OpenSSL at security level 2 (the default from OpenSSL 3.2, and of several distributions: 'ee key too small' / 'ca key too small') refuse RSA keys under 2048 bits; Node's own TLS (OpenSSL 3.0 at level 1) still accepts 1024, mtls request, doctor and the library do not", pedantic: false };
     }
     if (bits % 8 !== 0) return { what: `holds an RSA key of ${bits} bits, not a multiple of 8`, who: 'rustls-webpki and the CA/B Forum (6.1.5) refuse it; OpenSSL, Node and Go accept it', pedantic: isLeaf };
     return null;
