@@ -295,3 +295,27 @@ test('a certificate with only a CN is refused for its host everywhere, and the m
   assert.equal(result.problems[0]?.rule, 'host');
   assert.match(result.verdict, /Node alone would accept it by its CN 'cn-only\.test'; browsers and Go refuse/);
 });
+
+test('a wildcard over a public suffix: *.co.uk never matches; *.s3.amazonaws.com (private section) is a warning, an error with --strict', async () => {
+  const { matchHost } = await import('../../src/core/chain/host.js');
+  const dns = (...values: string[]) => values.map((value) => ({ type: 'DNS' as const, value }));
+  assert.equal(matchHost('example.co.uk', dns('*.co.uk')).matched, null);
+  assert.deepEqual(matchHost('example.co.uk', dns('*.co.uk')).overPublicSuffix, { pattern: '*.co.uk', section: 'icann' });
+  assert.equal(matchHost('foo.example.co.uk', dns('*.example.co.uk')).matched, '*.example.co.uk', 'a registrable domain under it is fine');
+  assert.equal(matchHost('a.example.test', dns('*.example.test')).matched, '*.example.test', 'a name the list does not know keeps its wildcard');
+  assert.equal(matchHost('bucket.s3.amazonaws.com', dns('*.s3.amazonaws.com')).matched, '*.s3.amazonaws.com');
+
+  const root = await issue({ name: 'PSL Root', ca: true }, NOW);
+  const icann = await server('psl-icann', root, { dns: ['*.co.uk'] });
+  const r1 = await verify(icann, root, [], { host: 'example.co.uk' });
+  assert.equal(r1.valid, false);
+  assert.equal(r1.problems[0]?.rule, 'host');
+  assert.match(r1.verdict, /wildcard \*\.co\.uk matches nothing: its base is a public suffix/);
+  const privateSuffix = await server('psl-private', root, { dns: ['*.s3.amazonaws.com'] });
+  const r2 = await verify(privateSuffix, root, [], { host: 'bucket.s3.amazonaws.com' });
+  assert.equal(r2.valid, true, r2.verdict);
+  assert.ok(r2.warnings.some((w) => /public suffix \(private section/.test(w.summary)));
+  const r3 = await verify(privateSuffix, root, [], { host: 'bucket.s3.amazonaws.com', strict: true });
+  assert.equal(r3.valid, false);
+  assert.equal(r3.problems[0]?.rule, 'host');
+});

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { getPublicSuffix } from 'tldts';
 import type { SubjectAltName } from '../certificate/parse.js';
 import { ipBytes } from './constraints.js';
 
@@ -9,13 +10,20 @@ export interface HostMatch {
   matched: string | null;
   /** The names of that kind the certificate holds (what the host was compared with). */
   names: string[];
+  /**
+   * A wildcard whose base is a public suffix, and the section of the Public Suffix List it is in:
+   * ICANN ones (`*.co.uk`) never match; private ones (`*.s3.amazonaws.com`, `*.github.io`) match
+   * (their owners use such certificates, and browsers accept them), as a pedantic finding.
+   */
+  overPublicSuffix: { pattern: string; section: 'icann' | 'private' } | null;
 }
 
 /**
  * Matches a host name or IP address against a certificate's subjectAltNames, as browsers, Go and
  * OpenSSL's -verify_hostname / -verify_ip do: DNS names compare case-insensitively; a wildcard
  * is only a whole left-most label ("*.example.com" covers "api.example.com", not
- * "a.b.example.com" nor "example.com") and needs at least two labels after it; an IP matches
+ * "a.b.example.com" nor "example.com") and needs at least two labels after it, none of them a
+ * public suffix (see publicSuffixSection); an IP matches
  * only IP entries. The subject CN is never used: browsers and Go dropped that fallback, and a
  * certificate made today must carry its names in subjectAltName.
  */
@@ -25,11 +33,32 @@ export function matchHost(host: string, subjectAltNames: SubjectAltName[]): Host
     // Byte for byte, as OpenSSL's -verify_ip: "::ffff:127.0.0.1" (16 bytes) is not "127.0.0.1" (4 bytes).
     const wanted = ipBytes(bare)?.join(',');
     const names = subjectAltNames.filter((n) => n.type === 'IP').map((n) => n.value);
-    return { host: bare, kind: 'IP', matched: names.find((n) => ipBytes(n)?.join(',') === wanted) ?? null, names };
+    return { host: bare, kind: 'IP', matched: names.find((n) => ipBytes(n)?.join(',') === wanted) ?? null, names, overPublicSuffix: null };
   }
   const wanted = bare.toLowerCase().replace(/\.$/, '');
   const names = subjectAltNames.filter((n) => n.type === 'DNS').map((n) => n.value);
-  return { host: wanted, kind: 'DNS', matched: names.find((n) => dnsNameMatches(n, wanted)) ?? null, names };
+  let overPublicSuffix: HostMatch['overPublicSuffix'] = null;
+  const matched = names.find((n) => {
+    if (!dnsNameMatches(n, wanted)) return false;
+    const section = n.startsWith('*.') ? publicSuffixSection(n.slice(2).toLowerCase().replace(/\.$/, '')) : null;
+    if (section) overPublicSuffix ??= { pattern: n, section };
+    return section !== 'icann';
+  });
+  return { host: wanted, kind: 'DNS', matched: matched ?? null, names, overPublicSuffix };
+}
+
+const PSL_OPTIONS = { extractHostname: false, validateHostname: false, detectIp: false } as const;
+
+/**
+ * Whether `base` is itself a public suffix (CA/B Forum BR 3.2.2.6: no wildcard over a
+ * registry-controlled label or public suffix), and in which section of the Public Suffix List.
+ * The list is the `tldts` package's (maintained, updated with each PSL release); a name the list
+ * does not know falls under its default rule `*`, so only its last label is a suffix.
+ */
+function publicSuffixSection(base: string): 'icann' | 'private' | null {
+  if (getPublicSuffix(base, { ...PSL_OPTIONS, allowPrivateDomains: false }) === base) return 'icann';
+  if (getPublicSuffix(base, { ...PSL_OPTIONS, allowPrivateDomains: true }) === base) return 'private';
+  return null;
 }
 
 function dnsNameMatches(pattern: string, host: string): boolean {

@@ -1,7 +1,7 @@
 import type { ParsedCertificate } from '../certificate/parse.js';
 import { isIssuedBy } from '../certificate/bundle.js';
 import { relativeTime } from '../time/relative.js';
-import { matchHost } from './host.js';
+import { matchHost, type HostMatch } from './host.js';
 import { nameConstraintsFinding, unhandledCriticalExtensions } from './constraints.js';
 import { revocationStatus, type ParsedCrl } from './crl.js';
 import { keyPolicy, signaturePolicy } from './policy.js';
@@ -181,7 +181,14 @@ function evaluatePath(steps: Step[], anchored: boolean, end: ChainProblem[], inp
   }
   if (input.host) {
     const hostMatch = matchHost(input.host, leaf.facts.subjectAltNames);
-    if (!hostMatch.matched) problems.push(hostMismatch(leaf, hostMatch.host, hostMatch.kind, hostMatch.names, role));
+    const suffix = hostMatch.overPublicSuffix;
+    if (!hostMatch.matched) problems.push(hostMismatch(leaf, hostMatch.host, hostMatch.kind, hostMatch.names, role, suffix));
+    else if (suffix) {
+      // A private-section suffix (*.s3.amazonaws.com): its owner's own wildcard; browsers accept it, CA/B Forum rules say no.
+      (input.strict ? problems : warnings).push(problem('host', 'MTLS_CHAIN_HOST_MISMATCH', 0, leaf,
+        `The ${role} '${nameOf(leaf)}' matches '${hostMatch.host}' only through the wildcard ${suffix.pattern}, whose base is a public suffix (private section of the Public Suffix List): CA/B Forum BR 3.2.2.6 forbids it; browsers accept it.${input.strict ? '' : ' --strict makes it an error.'}`,
+        `Reissue it for the names it serves, e.g. --san ${hostMatch.host}.`));
+    }
   }
   if (input.email) {
     const emails = leaf.facts.subjectAltNames.filter((n) => n.type === 'email').map((n) => n.value);
@@ -428,8 +435,9 @@ function badSignature(cert: ParsedCertificate, position: number, named: ParsedCe
     'Find the CA that really issued it with `mtls chain build CERT --from DIR`, or reissue it from this CA.');
 }
 
-function hostMismatch(leaf: ParsedCertificate, host: string, kind: 'DNS' | 'IP', names: string[], role: string): ChainProblem {
-  const held = names.length > 0 ? `it holds ${kind} names ${names.join(', ')}` : `it holds no ${kind} subjectAltName`;
+function hostMismatch(leaf: ParsedCertificate, host: string, kind: 'DNS' | 'IP', names: string[], role: string, suffix: HostMatch['overPublicSuffix'] = null): ChainProblem {
+  const overSuffix = suffix ? ` (the wildcard ${suffix.pattern} matches nothing: its base is a public suffix, and browsers and the CA/B Forum refuse a wildcard over one)` : '';
+  const held = `${names.length > 0 ? `it holds ${kind} names ${names.join(', ')}` : `it holds no ${kind} subjectAltName`}${overSuffix}`;
   const cnMatches = leaf.facts.subjectCommonName?.toLowerCase() === host.toLowerCase();
   const cn = kind === 'DNS' && names.length === 0 && leaf.facts.subjectCommonName
     ? cnMatches
