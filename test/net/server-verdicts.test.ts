@@ -3,8 +3,8 @@
  * chains (limbo-like cases) served by Node's tls.createServer on 127.0.0.1, each judged by all
  * four. Before mtls applied chain verify's checks on top of Node's TLS verification, request,
  * doctor and the library accepted what Node accepts and chain verify refuses: the wildcard under
- * an excluded subtree (CVE-2025-61727), the CA without an authorityKeyIdentifier and the RSA-1024
- * leaf. Node itself refuses the SHA-1 intermediate, the CN-only leaf (with mtls's identity
+ * an excluded subtree (CVE-2025-61727), the CA without an authorityKeyIdentifier, the RSA-1024
+ * leaf and the wildcard over a public suffix. Node itself refuses the SHA-1 intermediate, the CN-only leaf (with mtls's identity
  * check), the name-constraint violation and the expired intermediate.
  */
 import { test, after } from 'node:test';
@@ -87,6 +87,8 @@ const rsaLeaf: Issued = {
   }),
 };
 cases.push({ name: 'an RSA-1024 leaf', valid: false, intermediate: good, leaf: rsaLeaf });
+// Node's checkServerIdentity accepts a wildcard of three labels; the Public Suffix List says *.co.uk covers no one's name.
+cases.push({ name: 'a wildcard over a public suffix (*.co.uk)', valid: false, intermediate: good, leaf: await leafOf(good, { dns: ['*.co.uk'], name: 'psl' }) });
 const rootFile = join(dir, 'root.pem');
 writeFileSync(rootFile, pem(root));
 
@@ -104,7 +106,7 @@ async function serve(c: Case, i: number): Promise<{ url: string; host: string; l
   server.on('tlsClientError', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   // Connected to localhost (127.0.0.1) always; --servername (SNI and the name checked) says which host is asked for.
-  const host = c.leaf.name === 'wild' ? 'bar.example.test' : 'localhost';
+  const host = c.leaf.name === 'wild' ? 'bar.example.test' : c.leaf.name === 'psl' ? 'example.co.uk' : 'localhost';
   return { url: `https://localhost:${(server.address() as AddressInfo).port}/`, host, leafFile, intFile, server };
 }
 

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { getPublicSuffix } from 'tldts';
+import { createRequire } from 'node:module';
 import type { SubjectAltName } from '../certificate/parse.js';
 import { ipBytes } from './constraints.js';
 
@@ -48,6 +48,19 @@ export function matchHost(host: string, subjectAltNames: SubjectAltName[]): Host
 }
 
 const PSL_OPTIONS = { extractHostname: false, validateHostname: false, detectIp: false } as const;
+
+type GetPublicSuffix = (typeof import('tldts'))['getPublicSuffix'];
+let publicSuffixOf: GetPublicSuffix | null = null;
+
+/**
+ * tldts (the whole list, ~190 kB) is loaded the first time a wildcard is checked, not with every
+ * `mtls request`: synchronously (host matching runs inside the TLS handshake's one hook), through
+ * require, which its CommonJS build serves; the bundle leaves this require to Node at run time.
+ */
+function getPublicSuffix(...args: Parameters<GetPublicSuffix>): ReturnType<GetPublicSuffix> {
+  publicSuffixOf ??= (createRequire(import.meta.url)('tldts') as typeof import('tldts')).getPublicSuffix;
+  return publicSuffixOf(...args);
+}
 
 /**
  * Whether `base` is itself a public suffix (CA/B Forum BR 3.2.2.6: no wildcard over a
