@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { MtlsError } from '../core/errors.js';
 import { redactUrlsIn } from '../core/text/redact-url.js';
-import { forwardHttp, forwardUpgrade, type ForwardOptions, type ForwardOutcome } from '../forward/index.js';
+import { forwardHttp, forwardUpgrade, type ForwardOptions, type ForwardOutcome, type RefusalCheck } from '../forward/index.js';
 import { findMtlsError } from '../lib/find-error.js';
 import { cliWordsOf } from '../lib/cli-words.js';
 import { isLoopbackHost } from '../tls/serve/loopback.js';
@@ -23,6 +23,8 @@ export interface BridgeOptions {
   /** The upstream dispatcher: the library's MtlsAgent (client certificate, rotation, diagnoses). */
   dispatcher: Dispatcher;
   onEvent: (event: BridgeEvent) => void;
+  /** A check of refusal pages per route (nginx's 400 for a missing certificate), so they become the diagnosis. */
+  refusalCheck?: (route: BridgeRoute) => RefusalCheck | undefined;
   /** How long close() lets open responses (event streams) run before cutting them (default 2000 ms). */
   closeGraceMs?: number;
 }
@@ -47,17 +49,18 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const loopback = isLoopbackHost(options.host);
   const upgraded = new Set<Duplex>();
   const server = createServer();
+  const refusalChecks = new Map<BridgeRoute, RefusalCheck | undefined>(options.routes.map((route) => [route, options.refusalCheck?.(route)]));
 
   const admit = (req: IncomingMessage): { route: BridgeRoute; rest: string } | { status: 403 | 404; body: BridgeErrorBody } => {
     if (loopback && !hostIsLoopback(req.headers.host)) return refusal(403, 'MTLS_BRIDGE_HOST_REFUSED', `Host "${String(req.headers.host ?? '')}" is not this machine; a loopback bridge answers only 127.0.0.1, localhost and [::1].`);
     let url = req.url ?? '/';
     if (options.token !== null) {
+      // The path form first (it must come off the path either way), then the header.
+      const stripped = stripTokenSegment(options.token, url);
       const header = req.headers[TOKEN_HEADER];
-      const byHeader = typeof header === 'string' && tokenMatches(options.token, header);
-      if (!byHeader) {
-        const stripped = stripTokenSegment(options.token, url);
-        if (stripped === null) return refusal(403, 'MTLS_BRIDGE_TOKEN_REQUIRED', `The request carried ${header === undefined ? 'no token' : 'a wrong token'}: put the bridge's token first in the path (/TOKEN/…) or in the ${TOKEN_HEADER} header.`);
-        url = stripped;
+      if (stripped !== null) url = stripped;
+      else if (!(typeof header === 'string' && tokenMatches(options.token, header))) {
+        return refusal(403, 'MTLS_BRIDGE_TOKEN_REQUIRED', `The request carried ${header === undefined ? 'no token' : 'a wrong token'}: put the bridge's token first in the path (/TOKEN/…) or in the ${TOKEN_HEADER} header.`);
       }
     }
     const matched = matchRoute(options.routes, url);
@@ -71,6 +74,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     path: rest,
     via: VIA,
     dropRequestHeaders: [TOKEN_HEADER],
+    ...(refusalChecks.get(route) ? { refusalCheck: refusalChecks.get(route) } : {}),
   });
 
   const report = (req: IncomingMessage, route: BridgeRoute, started: number, outcome: ForwardOutcome, upgrade: boolean): BridgeErrorBody | null => {

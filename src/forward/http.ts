@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { endToEndRaw } from './hop-by-hop.js';
+import { heldResponse } from './held-response.js';
 import { upstreamPath } from './path.js';
 import { upstreamRequestHeaders } from './request-headers.js';
 import type { ForwardOptions, ForwardOutcome } from './types.js';
@@ -20,6 +21,8 @@ export function forwardHttp(req: IncomingMessage, res: ServerResponse, options: 
   const abort = new AbortController();
   let clientGone = false;
   let status: number | null = null;
+  /** What a refusal check found in a held response: the exchange failed before the client saw it. */
+  let refusal: Error | null = null;
   // The client left before the response ended: stop the upstream exchange too.
   const onClose = (): void => {
     if (res.writableFinished) return;
@@ -41,7 +44,8 @@ export function forwardHttp(req: IncomingMessage, res: ServerResponse, options: 
   return new Promise<ForwardOutcome>((resolve) => {
     const finish = (error: Error | null): void => {
       res.off('close', onClose);
-      if (clientGone) resolve({ kind: 'client-gone', status, method, path });
+      if (refusal) resolve({ kind: 'failed', error: refusal, responded: false, status, method, path });
+      else if (clientGone) resolve({ kind: 'client-gone', status, method, path });
       else if (error) resolve({ kind: 'failed', error, responded: res.headersSent, status, method, path });
       else resolve({ kind: 'done', status: status ?? 0, method, path });
     };
@@ -50,7 +54,10 @@ export function forwardHttp(req: IncomingMessage, res: ServerResponse, options: 
         request,
         ({ statusCode, headers }) => {
           status = statusCode;
-          res.writeHead(statusCode, endToEndRaw(headers as unknown as string[]));
+          const fields = endToEndRaw(headers as unknown as string[]);
+          const check = options.refusalCheck;
+          if (check?.statuses.has(statusCode)) return heldResponse(res, statusCode, fields, check, (error) => (refusal = error));
+          res.writeHead(statusCode, fields);
           // Headers now, not with the first body chunk: an event stream may be quiet for a while.
           res.flushHeaders();
           return res;

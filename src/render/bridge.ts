@@ -9,6 +9,7 @@ export type BridgeLogEvent =
   | { event: 'reloaded'; at: string; target: string; files: string[] }
   | { event: 'reload-refused'; at: string; target: string; code: string; title: string }
   | { event: 'closing'; at: string; signal: string }
+  | { event: 'note' | 'warning'; at: string; message: string }
   | { event: 'closed'; at: string };
 
 /** `mtls bridge --json`: one JSON object per line per event on stderr (JSON Lines). */
@@ -41,6 +42,10 @@ export function renderBridgeEvent(given: BridgeLogEvent, style: ChalkInstance): 
       return `${stamp} ${event.signal}: closing (open streams get a moment to finish)\n`;
     case 'closed':
       return `${stamp} closed\n`;
+    case 'note':
+      return `${event.message}\n`;
+    case 'warning':
+      return `${style.yellow('warning:')} ${event.message}\n`;
   }
 }
 

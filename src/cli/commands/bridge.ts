@@ -1,8 +1,9 @@
 import type { CommandAction } from '../action.js';
-import { newBridgeToken, startBridge, type BridgeRoute } from '../../bridge/index.js';
+import { httpRefusalCheck, newBridgeToken, startBridge, type BridgeRoute } from '../../bridge/index.js';
 import type { CredentialFlags } from '../../config/resolve.js';
 import { MtlsError } from '../../core/errors.js';
 import { createMtlsAgent } from '../../lib/agent.js';
+import { loadTlsMaterial } from '../../lib/material.js';
 import type { MtlsCredentials } from '../../lib/options.js';
 import { bridgeEventJsonLine, renderBridgeEvent, type BridgeLogEvent } from '../../render/bridge.js';
 import { isLoopbackHost } from '../../tls/serve/loopback.js';
@@ -21,8 +22,16 @@ interface BridgeFlags extends CredentialFlags {
   json?: boolean;
 }
 
-const bridge: CommandAction<BridgeFlags> = async (_args, flags, ctx) => {
-  const { onSignal } = ctx.io;
+const bridge: CommandAction<BridgeFlags> = async (_args, flags, given) => {
+  const { onSignal } = given.io;
+  const log = (event: BridgeLogEvent) => {
+    if (flags.quiet && (event.event === 'request' || event.event === 'client-gone')) return;
+    given.io.stderr.write(given.json ? bridgeEventJsonLine(event) : renderBridgeEvent(event, given.err));
+  };
+  // With --json, stderr is JSON Lines only: notes and warnings (the shared loader's too) become events.
+  const ctx: Context = given.json
+    ? { ...given, note: (message) => log({ event: 'note', at: new Date().toISOString(), message }), warn: (message) => log({ event: 'warning', at: new Date().toISOString(), message }) }
+    : given;
   if (!onSignal) throw new MtlsError('MTLS_USAGE', 'mtls bridge runs until SIGINT or SIGTERM, and this terminal cannot deliver them.');
   const routes = await parseRoutes(flags.to, flags.route ?? [], flags.config, ctx.io.cwd);
   const listen = parseListen(flags.listen);
@@ -35,12 +44,9 @@ const bridge: CommandAction<BridgeFlags> = async (_args, flags, ctx) => {
   const token = flags.token === false ? null : newBridgeToken();
   if (token === null) ctx.warn(ctx.err.red.bold('--no-token: every program on this machine (and web pages it visits, through the browser) can send requests with your client certificate.'));
 
-  const log = (event: BridgeLogEvent) => {
-    if (flags.quiet && (event.event === 'request' || event.event === 'client-gone')) return;
-    ctx.io.stderr.write(ctx.json ? bridgeEventJsonLine(event) : renderBridgeEvent(event, ctx.err));
-  };
+  const targets = await upstreamTargets(flags, ctx, routes);
   const agent = createMtlsAgent({
-    targets: await upstreamTargets(flags, ctx, routes),
+    targets,
     // Only the routes' origins are ever dispatched; nothing else may borrow a certificate.
     unmatchedOrigins: 'no-client-certificate',
     watch: { intervalMs: 1000 },
@@ -50,7 +56,16 @@ const bridge: CommandAction<BridgeFlags> = async (_args, flags, ctx) => {
   });
   let running;
   try {
-    running = await startBridge({ host: listen.host, port: listen.port, routes, token, dispatcher: agent, onEvent: log });
+    running = await startBridge({
+      host: listen.host,
+      port: listen.port,
+      routes,
+      token,
+      dispatcher: agent,
+      onEvent: log,
+      // The files are read again at the moment of a refusal: rotation may have replaced them.
+      refusalCheck: (route) => httpRefusalCheck(route.upstream, () => loadTlsMaterial(targets[route.upstream.origin] ?? {}, null, ctx.io.cwd).then((m) => ({ clientChain: m.clientChain, trustedCas: m.trustedCas, ...(m.servername ? { servername: m.servername } : {}) }))),
+    });
   } catch (error) {
     await agent.destroy();
     throw error;
