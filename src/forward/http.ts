@@ -58,8 +58,9 @@ export function forwardHttp(req: IncomingMessage, res: ServerResponse, options: 
           const check = options.refusalCheck;
           if (check?.statuses.has(statusCode)) return heldResponse(res, statusCode, fields, check, (error) => (refusal = error));
           res.writeHead(statusCode, fields);
-          // Headers now, not with the first body chunk: an event stream may be quiet for a while.
-          res.flushHeaders();
+          // A body of unknown length (an event stream, a chunked answer) may be quiet for a while:
+          // its head goes now. One with a length goes with its first bytes, in one write.
+          if (!hasLength(fields)) res.flushHeaders();
           return res;
         },
         (error) => finish(error),
@@ -75,4 +76,9 @@ function hasBody(req: IncomingMessage): boolean {
   if (req.headers['transfer-encoding'] !== undefined) return true;
   const length = req.headers['content-length'];
   return length !== undefined && length !== '0';
+}
+
+function hasLength(fields: string[]): boolean {
+  for (let i = 0; i < fields.length; i += 2) if (fields[i]!.length === 14 && fields[i]!.toLowerCase() === 'content-length') return true;
+  return false;
 }
