@@ -5,7 +5,7 @@
  * is a keep-alive loop in this process: N workers on an undici Pool of N connections (autocannon
  * is not installed here). Target: the bridge does >= 0.8x stunnel's requests/s.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { BIN, NODE, freePort, median, startProcess, tempDir, waitForPort } from './bench-lib.mjs';
@@ -41,7 +41,7 @@ async function load(origin, path, seconds) {
   await pool.close();
   latencies.sort((a, b) => a - b);
   const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), errors };
+  return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), errors, count: latencies.length };
 }
 
 async function startBridge(pki, upstreamPort) {
@@ -52,7 +52,7 @@ async function startBridge(pki, upstreamPort) {
   const found = BASE_URL.exec(bridge.output());
   if (!found) throw new Error(`mtls bridge printed no URL: ${bridge.output().slice(0, 500)}`);
   const base = new URL(found[0]);
-  return { origin: base.origin, path: `${base.pathname.replace(/\/$/, '')}/`, stop: bridge.stop };
+  return { origin: base.origin, path: `${base.pathname.replace(/\/$/, '')}/`, stop: bridge.stop, pid: bridge.child.pid };
 }
 
 async function startStunnel(pki, upstreamPort) {
@@ -74,10 +74,21 @@ checkIP = 127.0.0.1
 `);
   const stunnel = startProcess('stunnel4', [conf]);
   await waitForPort(port);
-  return { origin: `http://127.0.0.1:${port}`, path: '/', stop: stunnel.stop };
+  return { origin: `http://127.0.0.1:${port}`, path: '/', stop: stunnel.stop, pid: stunnel.child.pid };
 }
 
-export async function benchBridge(pki, runs) {
+/** CPU seconds a process has used (user + system), from /proc: what a request costs, whatever the load. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+export async function benchBridge(pki, runs, hasStunnel = true) {
+  if (!hasStunnel) return [{ id: 'R8a', what: 'mtls bridge, keep-alive GETs/s to nginx', value: 'n/a', reference: 'stunnel', ratio: null, target: '>= 0.8', pass: null, note: 'stunnel4 is not installed: no comparison' }];
   const nginx = await startNginx(pki);
   try {
     const bridge = await startBridge(pki, nginx.port);
@@ -87,10 +98,19 @@ export async function benchBridge(pki, runs) {
       await load(stunnel.origin, stunnel.path, 1);
       // Turns, so load from the rest of the machine hits both alike.
       const rounds = { bridge: [], stunnel: [] };
+      const cpu = { bridge: 0, stunnel: 0 };
+      const measured = async (name, target) => {
+        const before = cpuSeconds(target.pid);
+        const result = await load(target.origin, target.path, 3);
+        cpu[name] += cpuSeconds(target.pid) - before;
+        rounds[name].push(result);
+      };
       for (let round = 0; round < Math.max(3, Math.min(5, Math.ceil(runs / 3))); round++) {
-        rounds.bridge.push(await load(bridge.origin, bridge.path, 3));
-        rounds.stunnel.push(await load(stunnel.origin, stunnel.path, 3));
+        await measured('bridge', bridge);
+        await measured('stunnel', stunnel);
       }
+      const count = (list) => list.reduce((n, r) => n + r.count, 0);
+      const cpuPerRequest = { bridge: (cpu.bridge / count(rounds.bridge)) * 1e6, stunnel: (cpu.stunnel / count(rounds.stunnel)) * 1e6 };
       const summary = (list) => ({ rps: median(list.map((r) => r.rps)), p50: median(list.map((r) => r.p50)), p99: median(list.map((r) => r.p99)), errors: list.reduce((n, r) => n + r.errors, 0) });
       const ours = summary(rounds.bridge);
       const theirs = summary(rounds.stunnel);
@@ -104,7 +124,7 @@ export async function benchBridge(pki, runs) {
         ratio,
         target: '>= 0.8',
         pass: ratio >= 0.8 && ours.errors === 0,
-        note: `${CONCURRENCY} keep-alive connections, undici Pool load loop${ours.errors + theirs.errors > 0 ? `; errors: bridge ${ours.errors}, stunnel ${theirs.errors}` : ''}`,
+        note: `${CONCURRENCY} keep-alive connections, undici Pool load loop; CPU per request: bridge ${cpuPerRequest.bridge.toFixed(0)} µs, stunnel ${cpuPerRequest.stunnel.toFixed(0)} µs${ours.errors + theirs.errors > 0 ? `; errors: bridge ${ours.errors}, stunnel ${theirs.errors}` : ''}`,
       }];
     } finally {
       await bridge.stop();

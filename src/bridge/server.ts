@@ -25,6 +25,8 @@ export interface BridgeOptions {
   onEvent: (event: BridgeEvent) => void;
   /** A check of refusal pages per route (nginx's 400 for a missing certificate), so they become the diagnosis. */
   refusalCheck?: (route: BridgeRoute) => RefusalCheck | undefined;
+  /** false: no `request` events for exchanges that went well (-q); failures are always reported. */
+  logRequests?: boolean;
   /** How long close() lets open responses (event streams) run before cutting them (default 2000 ms). */
   closeGraceMs?: number;
 }
@@ -38,6 +40,8 @@ export interface RunningBridge {
 
 /** This hop's name in Via (RFC 9110 §7.6.3). */
 const VIA = 'mtls-bridge';
+/** The token header never goes upstream. */
+const DROPPED = [TOKEN_HEADER];
 
 /**
  * A plain-HTTP listener that forwards each request, by route, to its mTLS upstream through the
@@ -49,7 +53,6 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const loopback = isLoopbackHost(options.host);
   const upgraded = new Set<Duplex>();
   const server = createServer();
-  const refusalChecks = new Map<BridgeRoute, RefusalCheck | undefined>(options.routes.map((route) => [route, options.refusalCheck?.(route)]));
 
   const admit = (req: IncomingMessage): { route: BridgeRoute; rest: string } | { status: 403 | 404; body: BridgeErrorBody } => {
     if (loopback && !hostIsLoopback(req.headers.host)) return refusal(403, 'MTLS_BRIDGE_HOST_REFUSED', `Host "${String(req.headers.host ?? '')}" is not this machine; a loopback bridge answers only 127.0.0.1, localhost and [::1].`);
@@ -68,16 +71,17 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     return matched;
   };
 
-  const forwardOptions = (route: BridgeRoute, rest: string): ForwardOptions => ({
-    dispatcher: options.dispatcher,
-    upstream: route.upstream,
-    path: rest,
-    via: VIA,
-    dropRequestHeaders: [TOKEN_HEADER],
-    ...(refusalChecks.get(route) ? { refusalCheck: refusalChecks.get(route) } : {}),
-  });
+  // Made once per route; a request adds only its path.
+  const perRoute = new Map<BridgeRoute, ForwardOptions>(
+    options.routes.map((route) => {
+      const refusalCheck = options.refusalCheck?.(route);
+      return [route, { dispatcher: options.dispatcher, upstream: route.upstream, via: VIA, dropRequestHeaders: DROPPED, ...(refusalCheck ? { refusalCheck } : {}) }];
+    }),
+  );
+  const forwardOptions = (route: BridgeRoute, rest: string): ForwardOptions => ({ ...perRoute.get(route)!, path: rest });
 
   const report = (req: IncomingMessage, route: BridgeRoute, started: number, outcome: ForwardOutcome, upgrade: boolean): BridgeErrorBody | null => {
+    if (outcome.kind === 'done' && options.logRequests === false) return null;
     const base = { at: new Date().toISOString(), method: outcome.method, path: loggablePath(req.url ?? '/'), route: route.prefix, upstream: `${route.upstream.origin}${outcome.path.split('?')[0]}`, durationMs: Date.now() - started };
     if (outcome.kind === 'done') {
       options.onEvent({ event: 'request', ...base, status: outcome.status, ...(upgrade ? { upgrade: true } : {}) });
@@ -169,6 +173,8 @@ function diagnosisOf(error: Error, route: BridgeRoute): BridgeErrorBody {
 /** Host as a loopback client sends it: 127.x.x.x, localhost or [::1], with any port. */
 function hostIsLoopback(host: string | undefined): boolean {
   if (!host) return false;
+  // The usual case without a parse: 127.0.0.1:PORT.
+  if (host.startsWith('127.0.0.1:') || host === '127.0.0.1') return true;
   const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d*$/, '');
   return isLoopbackHost(name);
 }

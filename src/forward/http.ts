@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { endToEndRaw } from './hop-by-hop.js';
@@ -18,7 +19,8 @@ import type { ForwardOptions, ForwardOutcome } from './types.js';
 export function forwardHttp(req: IncomingMessage, res: ServerResponse, options: ForwardOptions): Promise<ForwardOutcome> {
   const method = req.method ?? 'GET';
   const path = upstreamPath(options.upstream, options.path ?? req.url ?? '/');
-  const abort = new AbortController();
+  // An EventEmitter is a signal undici accepts, and costs far less per request than an AbortController.
+  const abort = new EventEmitter();
   let clientGone = false;
   let status: number | null = null;
   /** What a refusal check found in a held response: the exchange failed before the client saw it. */
@@ -27,7 +29,7 @@ export function forwardHttp(req: IncomingMessage, res: ServerResponse, options: 
   const onClose = (): void => {
     if (res.writableFinished) return;
     clientGone = true;
-    abort.abort();
+    abort.emit('abort');
   };
   res.once('close', onClose);
   const request: Dispatcher.RequestOptions = {
@@ -36,7 +38,7 @@ export function forwardHttp(req: IncomingMessage, res: ServerResponse, options: 
     method: method as Dispatcher.HttpMethod,
     headers: upstreamRequestHeaders(req, options),
     body: hasBody(req) ? req : null,
-    signal: abort.signal,
+    signal: abort,
     responseHeaders: 'raw',
     ...(options.headersTimeout ? { headersTimeout: options.headersTimeout } : {}),
     ...(options.bodyTimeout ? { bodyTimeout: options.bodyTimeout } : {}),

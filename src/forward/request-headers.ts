@@ -11,11 +11,8 @@ const REQUEST_ONLY = ['host', 'expect'];
 
 /** The request's fields for the upstream, as a flat [name, value…] list (undici takes it as is). */
 export function upstreamRequestHeaders(req: IncomingMessage, options: ForwardOptions): string[] {
-  const drop = new Set([...REQUEST_ONLY, ...(options.dropRequestHeaders ?? []).map((name) => name.toLowerCase())]);
   const forwarded = options.xForwarded;
-  if (forwarded && forwarded.chain !== 'append') for (const name of X_FORWARDED) drop.add(name);
-  for (const name of Object.keys(options.setRequestHeaders ?? {})) drop.add(name.toLowerCase());
-  const headers = endToEndRaw(req.rawHeaders, drop);
+  const headers = endToEndRaw(req.rawHeaders, dropSet(options));
   if (options.host === 'client' && req.headers.host) headers.push('host', req.headers.host);
   if (forwarded) headers.push(...xForwardedFields(req, forwarded.proto, forwarded.chain === 'append'));
   if (options.via) headers.push('via', [req.headers.via, `${req.httpVersion} ${options.via}`].filter(Boolean).join(', '));
@@ -40,4 +37,19 @@ function xForwardedFields(req: IncomingMessage, proto: string, append: boolean):
   if (!append || !req.headers['x-forwarded-proto']) fields.push('x-forwarded-proto', proto);
   if ((!append || !req.headers['x-forwarded-host']) && req.headers.host) fields.push('x-forwarded-host', req.headers.host);
   return fields;
+}
+
+/** The names a request loses, per combination of options; cached so a request does not rebuild it. */
+const dropSets = new Map<string, ReadonlySet<string>>();
+
+function dropSet(options: ForwardOptions): ReadonlySet<string> {
+  const replaceForwarded = options.xForwarded && options.xForwarded.chain !== 'append';
+  const names = [...REQUEST_ONLY, ...(options.dropRequestHeaders ?? []), ...(replaceForwarded ? X_FORWARDED : []), ...Object.keys(options.setRequestHeaders ?? {})];
+  const key = names.join('\n');
+  let set = dropSets.get(key);
+  if (!set) {
+    set = new Set(names.map((name) => name.toLowerCase()));
+    if (dropSets.size < 100) dropSets.set(key, set);
+  }
+  return set;
 }

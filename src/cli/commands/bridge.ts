@@ -63,6 +63,7 @@ const bridge: CommandAction<BridgeFlags> = async (_args, flags, given) => {
       token,
       dispatcher: agent,
       onEvent: log,
+      logRequests: flags.quiet !== true,
       // The files are read again at the moment of a refusal: rotation may have replaced them.
       refusalCheck: (route) => httpRefusalCheck(route.upstream, () => loadTlsMaterial(targets[route.upstream.origin] ?? {}, null, ctx.io.cwd).then((m) => ({ clientChain: m.clientChain, trustedCas: m.trustedCas, ...(m.servername ? { servername: m.servername } : {}) }))),
     });
