@@ -104,6 +104,7 @@ export async function startEchoUpstream(files: { cert: string; key: string; clie
   });
   server.on('upgrade', (req: IncomingMessage, socket: TLSSocket) => {
     seen.push({ url: req.url ?? '', headers: req.headers, serial: serialOf(socket) });
+    if (String(req.headers.upgrade).toLowerCase() === 'websocket') return webSocketEcho(req, socket);
     socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n');
     socket.pipe(socket);
   });
@@ -114,4 +115,25 @@ export async function startEchoUpstream(files: { cert: string; key: string; clie
     server.close(() => resolve());
   }));
   return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, server, seen };
+}
+
+/**
+ * The smallest WebSocket server that answers a real client (RFC 6455): the handshake, then each
+ * short masked text frame from the client sent back unmasked, prefixed "echo: ". Enough to prove
+ * the frames cross the bridge both ways; a test helper only (there is no ws package here).
+ */
+function webSocketEcho(req: IncomingMessage, socket: TLSSocket): void {
+  const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+  socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+  socket.on('data', (frame: Buffer) => {
+    const opcode = frame[0]! & 0x0f;
+    const length = frame[1]! & 0x7f;
+    if (opcode === 0x8) return socket.end(Buffer.from([0x88, 0]));
+    if (opcode !== 0x1 || length > 125) return;
+    const mask = frame.subarray(2, 6);
+    const text = Buffer.from(frame.subarray(6, 6 + length).map((byte, i) => byte ^ mask[i % 4]!)).toString('utf8');
+    const reply = Buffer.from(`echo: ${text}`);
+    socket.write(Buffer.concat([Buffer.from([0x81, reply.length]), reply]));
+  });
+  socket.on('error', () => socket.destroy());
 }

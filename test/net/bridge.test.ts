@@ -6,6 +6,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { WebSocket } from 'undici';
 import { runCli } from '../helpers/cli.js';
 import { startNginx } from '../helpers/peers.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -120,7 +121,7 @@ test('server-sent events arrive one by one, before the upstream ends the stream'
   assert.match(rest, /"n":2/);
 });
 
-test('an Upgrade (the WebSocket handshake) is piped both ways over the mTLS upstream connection', async () => {
+test('an Upgrade of any protocol is piped both ways over the mTLS upstream connection', async () => {
   const req = httpRequest(`${bridge.base}/echo/socket`, { headers: { connection: 'Upgrade', upgrade: 'echo' } });
   req.end();
   const [res, socket] = (await once(req, 'upgrade')) as [IncomingMessage, Socket];
@@ -130,6 +131,16 @@ test('an Upgrade (the WebSocket handshake) is piped both ways over the mTLS upst
   assert.equal(answer.toString(), 'ping through the bridge');
   socket.destroy();
   assert.equal(echo.seen.at(-1)?.url, '/up/socket');
+});
+
+test('a WebSocket client (undici) talks through the bridge to a WebSocket server behind mTLS', async () => {
+  const socket = new WebSocket(`${bridge.base.replace(/^http/, 'ws')}/echo/ws`);
+  await once(socket as unknown as EventTarget, 'open');
+  socket.send('hello over the bridge');
+  const [message] = (await once(socket as unknown as EventTarget, 'message')) as [MessageEvent];
+  assert.equal(message.data, 'echo: hello over the bridge');
+  socket.close();
+  assert.equal(echo.seen.at(-1)?.url, '/up/ws');
 });
 
 test('rotation: an event stream open across a certificate swap continues; the next request uses the new certificate', async () => {
