@@ -75,3 +75,18 @@ test('an SDK without the token gets 403, and the openai SDK surfaces the code', 
     return true;
   });
 });
+
+test('TLS 1.3 upstream refusing a missing certificate: the SDK gets 502 with the code `mtls request` gives', async () => {
+  const { runCli } = await import('../helpers/cli.js');
+  const request = await runCli(['request', `${app.url}/whoami`, '--cacert', pki.rootCa, '--json']);
+  const expected = (JSON.parse(request.stdout) as { diagnosis: { code: string } }).diagnosis.code;
+  const certless = await spawnBridge(['--to', app.url, '--cacert', pki.rootCa, '-q']);
+  after(() => certless.signal('SIGTERM'));
+  const client = new OpenAI({ baseURL: `${certless.base}/v1`, apiKey: 'test-key', maxRetries: 0 });
+  await assert.rejects(client.chat.completions.create({ model: 'gpt-test', messages: [] }), (error: { status?: number; error?: { code?: string } }) => {
+    assert.equal(error.status, 502);
+    assert.equal(error.error?.code, expected);
+    return true;
+  });
+  assert.equal(expected, 'MTLS_CLIENT_CERT_REQUIRED');
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, renameSync } from 'node:fs';
+import { copyFileSync, renameSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
@@ -208,6 +208,18 @@ test('a refused upstream handshake: 502 with the code `mtls request` gives (wron
   // Each case is its own diagnosis (the wrong CA is about the server's chain), none the catch-all.
   assert.match(results[0]!.request, /^MTLS_SERVER_/);
   assert.deepEqual(results.slice(1).map((r) => r.request), ['MTLS_CLIENT_CERT_EXPIRED', 'MTLS_CLIENT_CERT_REQUIRED']);
+});
+
+test('credentials from a config target with {env:} (the route names the target) and from MTLS_* / --env-prefix variables', async () => {
+  const dir = tempDir('mtls-bridge-config-');
+  const host = new URL(nginx.url).host;
+  writeFileSync(join(dir, 'mtls.config.json'), JSON.stringify({ targets: { [host]: { cert: '{env:BRIDGE_TEST_CERT}', key: '{env:BRIDGE_TEST_KEY}', ca: pki.rootCa } } }));
+  const fromConfig = await spawnBridge(['--route', `/n=${host}`], { cwd: dir, env: { BRIDGE_TEST_CERT: pki.goodClient.cert, BRIDGE_TEST_KEY: pki.goodClient.key } });
+  const fromEnv = await spawnBridge(['--to', nginx.url, '--env-prefix', 'CORP'], { env: { CORP_CERT: pki.goodClient.cert, MTLS_KEY_PATH: pki.goodClient.key, MTLS_CA_PATH: pki.rootCa } });
+  assert.match(curl([`${fromConfig.base}/n/`]), /subject=CN=good client,O=mtls tests verify=SUCCESS/);
+  assert.match(curl([`${fromEnv.base}/`]), /subject=CN=good client,O=mtls tests verify=SUCCESS/);
+  for (const running of [fromConfig, fromEnv]) running.signal('SIGTERM');
+  assert.deepEqual(await Promise.all([fromConfig.exited(), fromEnv.exited()]), [0, 0]);
 });
 
 test('a non-loopback --listen needs --allow-remote; --no-token is explicit and warned about', async () => {
