@@ -104,6 +104,7 @@ export async function startEchoUpstream(files: { cert: string; key: string; clie
   });
   server.on('upgrade', (req: IncomingMessage, socket: TLSSocket) => {
     seen.push({ url: req.url ?? '', headers: req.headers, serial: serialOf(socket) });
+    if (req.url?.endsWith('/refused')) return void socket.end('HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\ncontent-length: 14\r\n\r\nno socket here');
     if (String(req.headers.upgrade).toLowerCase() === 'websocket') return webSocketEcho(req, socket);
     socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n');
     socket.pipe(socket);

@@ -133,6 +133,17 @@ test('an Upgrade of any protocol is piped both ways over the mTLS upstream conne
   assert.equal(echo.seen.at(-1)?.url, '/up/socket');
 });
 
+test('an upstream that refuses to switch: its own answer reaches the client (not a 502)', async () => {
+  const req = httpRequest(`${bridge.base}/echo/refused`, { headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' } });
+  req.end();
+  const [res] = (await once(req, 'response')) as [IncomingMessage];
+  assert.equal(res.statusCode, 403);
+  let body = '';
+  res.setEncoding('utf8').on('data', (d: string) => (body += d));
+  await once(res, 'end');
+  assert.equal(body, 'no socket here');
+});
+
 test('a WebSocket client (undici) talks through the bridge to a WebSocket server behind mTLS', async () => {
   const socket = new WebSocket(`${bridge.base.replace(/^http/, 'ws')}/echo/ws`);
   await once(socket as unknown as EventTarget, 'open');
