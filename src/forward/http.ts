@@ -12,8 +12,9 @@ import type { ForwardOptions, ForwardOutcome } from './types.js';
  *
  * undici's `dispatcher.stream` does the streaming: the request body is read from `req` as the
  * upstream socket takes it, and the response body is written into `res` with backpressure (undici
- * pauses the upstream socket while `res` needs a drain). Headers are flushed at once, so a
- * server-sent event stream or a chunked response reaches the client chunk by chunk, unbuffered.
+ * pauses the upstream socket while `res` needs a drain). The head of a body of unknown length is
+ * flushed at once and each chunk written as it comes, so a server-sent event stream or a chunked
+ * response reaches the client chunk by chunk, unbuffered.
  * Never throws: the outcome says what the caller still has to do.
  */
 export function forwardHttp(req: IncomingMessage, res: ServerResponse, options: ForwardOptions): Promise<ForwardOutcome> {
