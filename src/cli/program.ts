@@ -8,6 +8,7 @@ import { registerRequest } from './groups/request.js';
 import { registerPki } from './groups/pki.js';
 import { registerDoctor } from './groups/doctor.js';
 import { registerServe } from './groups/serve.js';
+import { registerExplain } from './groups/explain.js';
 
 /**
  * Each command group registers its commands (the top-level names listed here, which
@@ -20,6 +21,7 @@ export const COMMAND_GROUPS: { commands: string[]; register: (program: Command, 
   { commands: ['match', 'chain', 'expiry'], register: registerChecks },
   { commands: ['serve', 'demo'], register: registerServe },
   { commands: ['doctor'], register: registerDoctor },
+  { commands: ['explain'], register: registerExplain },
 ];
 
 export function packageVersion(): string {
@@ -56,7 +58,7 @@ Examples:
   $ mtls inspect client.p12 --pass env:P12_PASS
 ${EXIT_CODES_HELP}
 
-Docs: docs/diagnoses.md lists every MTLS_* code with its causes and fixes.`,
+Every error names its MTLS_* code: "mtls explain CODE" says what it means and what to do.`,
     );
   const named = argv?.find((arg) => arg !== '--no-color');
   const group = COMMAND_GROUPS.find((candidate) => named !== undefined && candidate.commands.includes(named));
