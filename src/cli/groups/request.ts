@@ -28,10 +28,13 @@ export function registerRequest(program: Command, runner: Runner): void {
     .option('-X, --request <method>', 'HTTP method (default GET, or POST with a body)')
     .option('-H, --header <header>', 'extra header "Name: value" (repeatable)', collect)
     .option('-d, --data <data>', 'request body; @FILE reads a file, @- standard input')
-    .option('--data-json <body>', "JSON body with JSON content-type and accept headers (curl's --json)")
+    .option('--data-json <body>', "JSON body with JSON Content-Type and Accept headers, implies POST; @FILE, @- (curl's --json BODY, which works too: see below)")
     .option('-o, --output <file>', 'write the response body to FILE instead of stdout (a new file is 0600; an existing one keeps its mode)')
-    .option('-i, --include', 'print the status line and response headers before the body')
-    .option('-v, --verbose', 'timings, TLS version, cipher, the server chain and what it asked of the client, on stderr')
+    .option('-i, --include', 'print the status line (HTTP/1.1 200 OK) and response headers before the body')
+    .option('-v, --verbose', 'timings, TLS, the server chain, what it asked of the client, and the request (>) and response (<) headers, on stderr (secrets redacted)')
+    .option('-s, --silent', 'no notes or progress on stderr, and no diagnosis either (as curl -s): the exit code still says what happened; warnings about skipped verification stay')
+    .option('-S, --show-error', 'with -s, still print the diagnosis when the request fails (as curl -sS)')
+    .option('-w, --write-out <format>', 'print FORMAT on stdout when done, with curl variables: %{http_code}, %{time_total}, … (below); @FILE, @- read it')
     .option('-k, --insecure', 'do not verify the server certificate (says so loudly; never in production)')
     .option('--servername <name>', 'SNI name, also the name the server certificate must match (default: the URL host)')
     .option('--resolve <host:port:address>', 'connect to ADDRESS for HOST:PORT, keeping the name (repeatable)', collect)
@@ -50,9 +53,19 @@ export function registerRequest(program: Command, runner: Runner): void {
 Examples:
   $ mtls request https://api.internal:8443/ --cert client.crt --key client.key --cacert ca.crt
   $ mtls request https://api.internal:8443/health -v --cert client.p12 --pass env:P12_PASS
-  $ mtls request https://api.internal:8443/items -X POST --data-json '{"name":"a"}' --env-prefix API
+  $ mtls request https://api.internal:8443/items --json '{"name":"a"}' --env-prefix API
+  $ mtls request https://api.internal:8443/health -sS -o /dev/null -w '%{http_code} %{time_total}s\n'
   $ mtls request https://api.internal:8443/ --resolve api.internal:8443:10.0.0.7 --fail -o out.json
   $ mtls request https://api.internal:8443/ --json | jq .diagnosis.code
+
+--json: followed by JSON ({…}, […], "…", a number, true/false/null), @FILE or @-, or written
+  --json=BODY, it is curl's --json (the body, JSON headers, POST); anywhere else (last, before an
+  option or the URL) it is mtls's JSON output. --data-json BODY is always the body.
+
+-w variables: http_code, response_code, http_version, method, time_namelookup, time_connect,
+  time_appconnect, time_pretransfer, time_starttransfer, time_total (seconds), size_download,
+  url, url_effective, remote_ip, remote_port, ssl_verify_result, content_type, num_redirects (0:
+  no redirects are followed), exitcode, errormsg, json; %header{NAME}; \n \r \t escapes; %%.
 ${CREDENTIAL_ENV_HELP}
   HTTPS_PROXY, ALL_PROXY, NO_PROXY              tunnel through an http:// or https:// proxy (CONNECT; SOCKS is
                                                 refused); mTLS stays end to end, the proxy sees neither side
