@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCli, STACK_TRACE } from '../helpers/cli.js';
 import { freePort } from '../helpers/tmp.js';
-import { makeRequestPki } from './request-pki.js';
+import { CLIENT_EXT, issue, makeRequestPki } from './request-pki.js';
 
 /** curl's habits on `mtls request` (-s, -S, --json BODY, -w, -v headers, -i reason phrase) against an echo server. */
 const pki = makeRequestPki();
@@ -147,6 +147,31 @@ describe('mtls request: curl habits', { concurrency: true }, () => {
     for (const secret of ['url-secret-77', 'header-token-secret', 'api-key-secret', 'cookie-secret', 'token-secret', 'server-cookie-secret', 'response-token-secret']) {
       assert.ok(!result.stderr.includes(secret), secret);
     }
+  });
+
+  it('a --cert bundle with the intermediate before the leaf works, and says so with the order used and the fix', async () => {
+    const leaf = issue(pki.dir, 'mid-client', 'client under the intermediate', 'intermediate', CLIENT_EXT);
+    const bundle = join(pki.dir, 'mid-client-reversed.pem');
+    writeFileSync(bundle, readFileSync(pki.intermediate, 'utf8') + readFileSync(leaf.cert, 'utf8'));
+    const result = await runCli(['request', `${base}/`, '--cert', 'mid-client-reversed.pem', '--key', leaf.key, '--cacert', pki.rootCa], { cwd: pki.dir });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /note: .*mid-client-reversed\.pem has the leaf certificate in place 2, after its issuer\(s\), an order curl and nginx refuse/);
+    assert.match(result.stderr, /1\. "O=mtls tests, CN=client under the intermediate", 2\. "O=mtls tests, CN=mtls test intermediate CA"/);
+    const fix = /`(mtls chain build \S*mid-client-reversed\.pem --from \S+ --out \S*mid-client-reversed-ordered\.pem)`/.exec(result.stderr)?.[1];
+    assert.ok(fix, result.stderr);
+    // The fix runs as printed and writes the leaf first.
+    const built = await runCli(fix.split(' ').slice(1), { cwd: pki.dir });
+    assert.equal(built.code, 0, built.stderr);
+    const written = readFileSync(join(pki.dir, 'mid-client-reversed-ordered.pem'), 'utf8');
+    assert.ok(written.startsWith(readFileSync(leaf.cert, 'utf8').trim().split('\n')[0] ?? 'x'));
+    assert.ok(written.indexOf(readFileSync(leaf.cert, 'utf8').split('\n')[1] ?? 'x') < written.indexOf(readFileSync(pki.intermediate, 'utf8').split('\n')[1] ?? 'x'));
+    // -s hides the note (curl -s hides notes); a bundle in order gets none.
+    const silent = await runCli(['request', `${base}/`, '-s', '--cert', 'mid-client-reversed.pem', '--key', leaf.key, '--cacert', pki.rootCa], { cwd: pki.dir });
+    assert.equal(silent.stderr, '');
+    writeFileSync(join(pki.dir, 'mid-client-ordered.pem'), readFileSync(leaf.cert, 'utf8') + readFileSync(pki.intermediate, 'utf8'));
+    const ordered = await runCli(['request', `${base}/`, '--cert', 'mid-client-ordered.pem', '--key', leaf.key, '--cacert', pki.rootCa], { cwd: pki.dir });
+    assert.equal(ordered.code, 0, ordered.stderr);
+    assert.doesNotMatch(ordered.stderr, /note:/);
   });
 
   it('-i prints the status line with its reason phrase', async () => {

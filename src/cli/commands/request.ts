@@ -141,6 +141,7 @@ async function requestOnce(args: string[], flags: RequestFlags, ctx: Context, hi
   const userHeaderNames = new Set(headers.map(([name]) => name.toLowerCase()));
   // Credentials are loaded (and the key checked against the certificate) before any traffic.
   const { identity, ca, resolved } = await loadCliCredentials(flags, ctx, url.href, { verbose: flags.verbose === true });
+  if (identity?.leafWasAt !== undefined) noteReordered({ identity, ca }, ctx);
   if (flags.insecure) {
     ctx.warn(ctx.err.red.bold('--insecure: the server certificate is NOT verified; anyone on the path can read and change this exchange. Never use it in production.'));
   }
@@ -176,6 +177,39 @@ async function requestOnce(args: string[], flags: RequestFlags, ctx: Context, hi
     ctx.io.stdout.write(text);
   }
   return exitCode;
+}
+
+/**
+ * A --cert bundle with the leaf below its issuer: curl and nginx send (or serve) the file as it
+ * is and fail; mtls sends the leaf first, which works, and says how to fix the file.
+ */
+function noteReordered(credentials: Pick<Awaited<ReturnType<typeof loadCliCredentials>>, 'identity' | 'ca'>, ctx: Context): void {
+  const { identity, ca } = credentials;
+  // A PKCS#12 has no order a TLS peer reads: curl and Java pick the key's certificate too.
+  if (!identity || identity.certSource.format.includes('P12')) return;
+  const names = identity.certificates.map((c, i) => `${i + 1}. "${c.facts.subject}"`).join(', ');
+  const origin = identity.certSource.origin;
+  ctx.note(
+    `note: ${origin} has the leaf certificate in place ${(identity.leafWasAt ?? 0) + 1}, after its issuer(s), an order curl and nginx refuse; ` +
+      `mtls sent it leaf first: ${names}. Fix the file: ${reorderFix(identity, ca)}.`,
+  );
+}
+
+/**
+ * `mtls chain build` writes a bundle in order, but only a complete chain: it runs as printed
+ * when the bundle ends at a self-signed root or --cacert holds the last certificate's issuer.
+ */
+function reorderFix(identity: NonNullable<Awaited<ReturnType<typeof loadCliCredentials>>['identity']>, ca: Awaited<ReturnType<typeof loadCliCredentials>>['ca']): string {
+  const plain = 'put the leaf certificate first, its issuers after it';
+  const origin = identity.certSource.origin;
+  const isPath = (text: string) => /^[\w./~+-]+$/.test(text);
+  if (!isPath(origin)) return plain;
+  const last = identity.certificates[identity.certificates.length - 1];
+  const endsAtRoot = identity.certificates.some((c) => c.facts.selfSigned);
+  const anchor = ca && last && ca.certificates.some((c) => c.facts.subject === last.facts.issuer) && isPath(ca.source.origin) ? ca.source.origin : null;
+  if (!endsAtRoot && !anchor) return plain;
+  const out = origin.replace(/(\.[a-z]+)?$/i, '-ordered$1');
+  return `${plain} (\`mtls chain build ${origin}${anchor && !endsAtRoot ? ` --from ${anchor}` : ''} --out ${out}\` writes it so)`;
 }
 
 /** curl's -w @FILE and @-; anything else is the format itself. */
