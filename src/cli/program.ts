@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { Runner } from './action.js';
 import { EXIT_CODES_HELP } from './options.js';
+import { wrapHelpText } from './help-wrap.js';
 import { registerInspect } from './groups/inspect.js';
 import { registerChecks } from './groups/checks.js';
 import { registerRequest } from './groups/request.js';
@@ -24,6 +25,11 @@ export const COMMAND_GROUPS: { commands: string[]; register: (program: Command, 
   { commands: ['explain'], register: registerExplain },
 ];
 
+/** The terminal's width, else 80 (commander's own default off a terminal). */
+function helpWidth(stream: { isTTY?: boolean; columns?: number }): number {
+  return stream.isTTY && typeof stream.columns === 'number' && stream.columns >= 40 ? stream.columns : 80;
+}
+
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
@@ -43,10 +49,17 @@ export function buildProgram(runner: Runner, argv?: string[]): Command {
     .option('--no-color', 'no colour (also NO_COLOR=1; FORCE_COLOR=1 forces it)')
     .helpOption('-h, --help', 'show help')
     .showHelpAfterError('(run with --help for usage and examples)')
-    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .configureHelp({
+      showGlobalOptions: true,
+      sortSubcommands: false,
+      // Descriptions are written as paragraphs: a single line break is a space, commander wraps them.
+      commandDescription: (command) => command.description().replace(/([^\n])\n(?=\S)/g, '$1 '),
+    })
     .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
+      writeOut: (text) => io.stdout.write(wrapHelpText(text, helpWidth(io.stdout))),
+      writeErr: (text) => io.stderr.write(wrapHelpText(text, helpWidth(io.stderr))),
+      getOutHelpWidth: () => helpWidth(io.stdout),
+      getErrHelpWidth: () => helpWidth(io.stderr),
     })
     .exitOverride()
     .addHelpText(
