@@ -21,7 +21,7 @@ export function outputWidth(stream: { isTTY?: boolean; columns?: number }): numb
 export function wrapLine(line: string, width: number | null, options: { indent?: number; extra?: number } = {}): string {
   if (width === null || visibleLength(line) <= width) return line;
   const lead = /^ */.exec(line)?.[0].length ?? 0;
-  const hanging = ' '.repeat(Math.min(options.indent ?? lead + (options.extra ?? 2), width - 24));
+  const hanging = ' '.repeat(Math.min(options.indent ?? lead + (options.extra ?? 2), Math.max(Math.floor(width / 2), width - 24)));
   const out: string[] = [];
   let current = ' '.repeat(lead);
   let currentLength = lead;
