@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { Runner } from './action.js';
 import { EXIT_CODES_HELP } from './options.js';
+import { wrapHelpText } from './help-wrap.js';
 import { registerInspect } from './groups/inspect.js';
 import { registerChecks } from './groups/checks.js';
 import { registerRequest } from './groups/request.js';
@@ -9,6 +10,7 @@ import { registerPki } from './groups/pki.js';
 import { registerDoctor } from './groups/doctor.js';
 import { registerServe } from './groups/serve.js';
 import { registerBridge } from './groups/bridge.js';
+import { registerExplain } from './groups/explain.js';
 
 /**
  * Each command group registers its commands (the top-level names listed here, which
@@ -22,7 +24,13 @@ export const COMMAND_GROUPS: { commands: string[]; register: (program: Command, 
   { commands: ['serve', 'demo'], register: registerServe },
   { commands: ['doctor'], register: registerDoctor },
   { commands: ['bridge'], register: registerBridge },
+  { commands: ['explain'], register: registerExplain },
 ];
+
+/** The terminal's width, else 80 (commander's own default off a terminal). */
+function helpWidth(stream: { isTTY?: boolean; columns?: number }): number {
+  return stream.isTTY && typeof stream.columns === 'number' && stream.columns >= 40 ? stream.columns : 80;
+}
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -43,10 +51,17 @@ export function buildProgram(runner: Runner, argv?: string[]): Command {
     .option('--no-color', 'no colour (also NO_COLOR=1; FORCE_COLOR=1 forces it)')
     .helpOption('-h, --help', 'show help')
     .showHelpAfterError('(run with --help for usage and examples)')
-    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .configureHelp({
+      showGlobalOptions: true,
+      sortSubcommands: false,
+      // Descriptions are written as paragraphs: a single line break is a space, commander wraps them.
+      commandDescription: (command) => command.description().replace(/([^\n])\n(?=\S)/g, '$1 '),
+    })
     .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
+      writeOut: (text) => io.stdout.write(wrapHelpText(text, helpWidth(io.stdout))),
+      writeErr: (text) => io.stderr.write(wrapHelpText(text, helpWidth(io.stderr))),
+      getOutHelpWidth: () => helpWidth(io.stdout),
+      getErrHelpWidth: () => helpWidth(io.stderr),
     })
     .exitOverride()
     .addHelpText(
@@ -58,7 +73,7 @@ Examples:
   $ mtls inspect client.p12 --pass env:P12_PASS
 ${EXIT_CODES_HELP}
 
-Docs: docs/diagnoses.md lists every MTLS_* code with its causes and fixes.`,
+Every error names its MTLS_* code: "mtls explain CODE" says what it means and what to do.`,
     );
   const named = argv?.find((arg) => arg !== '--no-color');
   const group = COMMAND_GROUPS.find((candidate) => named !== undefined && candidate.commands.includes(named));

@@ -3,6 +3,7 @@ import type { Io } from './io.js';
 import type { RunState } from './action.js';
 import { buildProgram } from './program.js';
 import { shieldInlinePem } from './inline-pem.js';
+import { rewriteCurlJson } from './curl-json.js';
 import { MtlsError } from '../core/errors.js';
 import { escapeControls } from '../core/text/control-chars.js';
 import { redactUrlsIn } from '../core/text/redact-url.js';
@@ -17,7 +18,10 @@ import { toJsonDocument } from '../render/json.js';
 export async function run(argv: string[], io: Io): Promise<number> {
   const state: RunState = { exitCode: 0, json: argv.includes('--json') };
   try {
-    const { argv: shielded, restore } = shieldInlinePem(argv);
+    // curl's `--json BODY` on request becomes --data-json; what is left is the output flag.
+    const line = rewriteCurlJson(argv);
+    state.json = line.includes('--json');
+    const { argv: shielded, restore } = shieldInlinePem(line);
     const program = buildProgram({ io, state, restore }, shielded);
     await program.parseAsync(shielded, { from: 'user' });
     return state.exitCode;

@@ -24,7 +24,7 @@ export function renderChainVerification(given: ChainVerification, style: ChalkIn
   if (result.unused.length > 0) lines.push('', style.dim(`Not on the path: ${result.unused.map((u) => `'${u.name}'`).join(', ')}`));
   const checked = ['signatures, validity, CA constraints, name constraints, crypto policy, RFC 5280 profile, critical extensions', `purpose ${result.purpose}`, result.host ? `host ${result.host}` : result.email ? `email ${result.email}` : 'no host check (--host)', result.search.paths > 1 ? `${result.search.paths} candidate paths` : 'one candidate path', `at ${result.at}`, `trusting ${result.trust.origin} (${result.trust.count})`];
   lines.push('', style.dim(`Checked: ${checked.join('; ')}.`));
-  if (!result.valid && result.problems[0]) lines.push(style.dim(`Code: ${result.problems[0].code} (see docs/diagnoses.md)`));
+  if (!result.valid && result.problems[0]) lines.push(style.dim(`Code: ${result.problems[0].code} (more: mtls explain ${result.problems[0].code})`));
   return lines.join('\n');
 }
 

@@ -20,6 +20,8 @@ export function renderDiagnosis(given: Diagnosis, style: ChalkInstance, label = 
     lines.push(style.dim('  Fix:'));
     for (const fix of diagnosis.fixes) lines.push(`    ${style.cyan('→')} ${highlightCommands(fix, style)}`);
   }
+  // The installed package has no docs folder in the user's project: the CLI explains its own codes.
+  if (/^MTLS_[A-Z0-9_]+$/.test(diagnosis.code) && diagnosis.code !== 'MTLS_USAGE') lines.push(style.dim(`  More: mtls explain ${diagnosis.code}`));
   return `${lines.join('\n')}\n`;
 }
 

@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { CheckStatus, DoctorCheck } from '../core/doctor/types.js';
 import type { DoctorReport } from '../core/doctor/report.js';
 import { escapeControlsDeep } from '../core/text/control-chars.js';
+import { wrapLine } from './wrap.js';
 
 const LABELS: Record<CheckStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' };
 
@@ -18,7 +19,7 @@ function label(status: CheckStatus, style: ChalkInstance): string {
  * its fix below it, then one summary line naming what to fix first. No timings and no relative
  * dates, so a CI log reads the same on every run.
  */
-export function renderDoctorReport(given: DoctorReport, style: ChalkInstance): string {
+export function renderDoctorReport(given: DoctorReport, style: ChalkInstance, width: number | null = null): string {
   const report = escapeControlsDeep(given);
   const lines: string[] = [];
   let current: string | undefined | null = null;
@@ -28,9 +29,12 @@ export function renderDoctorReport(given: DoctorReport, style: ChalkInstance): s
       lines.push(style.bold(check.target ?? 'Local setup'));
       current = check.target;
     }
-    lines.push(...checkLines(check, style));
+    // On a terminal, a long check hangs under its title, a long fix under its text.
+    const [head, fix] = checkLines(check, style);
+    lines.push(wrapLine(head as string, width, { indent: 8 }));
+    if (fix) lines.push(wrapLine(fix, width, { indent: 13 }));
   }
-  lines.push('', summaryLine(report, style));
+  lines.push('', wrapLine(summaryLine(report, style), width, { indent: 2 }));
   return `${lines.join('\n')}\n`;
 }
 

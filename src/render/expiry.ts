@@ -3,6 +3,7 @@ import type { ExpiryReport } from '../core/expiry/scan.js';
 import type { ExpiryRow, ExpiryStatus } from '../core/expiry/rows.js';
 import { relativeTime } from '../core/time/relative.js';
 import { escapeControlsDeep } from '../core/text/control-chars.js';
+import { wrapLine } from './wrap.js';
 
 const BAR_WIDTH = 12;
 
@@ -11,7 +12,7 @@ const BAR_WIDTH = 12;
  * notAfter with the part already used filled in, so a 90-day and a 10-year certificate can be
  * compared at a glance.
  */
-export function renderExpiry(given: ExpiryReport, style: ChalkInstance, now: Date): string {
+export function renderExpiry(given: ExpiryReport, style: ChalkInstance, now: Date, width: number | null = null): string {
   const report = escapeControlsDeep(given);
   const lines: string[] = [];
   if (report.rows.length > 0) {
@@ -23,7 +24,8 @@ export function renderExpiry(given: ExpiryReport, style: ChalkInstance, now: Dat
   for (const s of report.skipped) lines.push(`${style.yellow('skipped')} ${s.source}: ${s.reason}`);
   for (const w of report.warnings ?? []) lines.push(`${style.yellow('warning')} ${w.name} (${w.source}): ${w.warning}`);
   lines.push('', summary(report, style));
-  return lines.join('\n');
+  // On a terminal, a row wider than it goes on under EXPIRES; other lines hang by two.
+  return lines.map((line) => wrapLine(line, width, { indent: report.rows.length > 0 && /^\S+ +\d{4}-/.test(line.replace(/\x1b\[[0-9;]*m/g, '')) ? 9 : 2 })).join('\n');
 }
 
 /** The connection error already names the endpoint, which the row prints first. */

@@ -22,6 +22,8 @@ export function renderSourceReport(given: SourceReport, style: ChalkInstance, no
     lines.push(field('MAC', p12.mac ? `${p12.mac.algorithm}, ${p12.mac.iterations} iterations` : 'none (integrity not protected)', style));
     lines.push(field('Readable by', p12.readableBy, style));
   }
+  const request = report.connection?.clientCertificateRequest;
+  if (request) lines.push(field('Client cert', clientRequestText(request), style));
   if (report.bundle && report.certificates.length > 1) lines.push('', ...renderChainDrawing(report, style));
   for (const cert of report.certificates) lines.push('', ...renderCertificate(cert, report.certificates.length, style, now));
   for (const key of report.keys) lines.push('', ...renderKey(key, style));
@@ -41,6 +43,16 @@ export function renderSourceReport(given: SourceReport, style: ChalkInstance, no
     for (const finding of report.findings) lines.push(renderFinding(finding, style));
   }
   return `${lines.join('\n')}\n`;
+}
+
+type ClientRequest = NonNullable<NonNullable<SourceReport['connection']>['clientCertificateRequest']>;
+
+/** What the server asks of clients, as openssl s_client's "Acceptable client certificate CA names". */
+function clientRequestText(request: ClientRequest): string {
+  if (request.requested === null) return `unknown whether the server asks for one (${request.unknownReason ?? 'no answer'})`;
+  if (!request.requested) return 'not requested (the server does not ask for a client certificate)';
+  const cas = request.acceptedCas ?? [];
+  return `requested; CAs accepted: ${cas.length > 0 ? cas.map((ca) => `"${ca}"`).join('; ') : '(the server names none: any it trusts)'}`;
 }
 
 function summaryOf(report: SourceReport): string {

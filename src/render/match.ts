@@ -20,7 +20,7 @@ export function renderMatch(given: MatchResult, style: ChalkInstance): string {
     } else {
       lines.push(style.dim(`  Compared with ${result.searched} other certificate(s) on the command line and beside the certificate: none holds this key.`));
     }
-    lines.push(style.dim('  Code: MTLS_MATCH_MISMATCH (see docs/diagnoses.md)'));
+    lines.push(style.dim('  Code: MTLS_MATCH_MISMATCH (more: mtls explain MTLS_MATCH_MISMATCH)'));
   }
   return lines.join('\n');
 }

@@ -1,7 +1,9 @@
 import { isIP } from 'node:net';
+import { STATUS_CODES } from 'node:http';
 import type { ChalkInstance } from 'chalk';
 import type { RequestResult } from '../tls/request.js';
 import { escapeControls, escapeControlsDeep } from '../core/text/control-chars.js';
+import { redactHeaderValue } from './redact-headers.js';
 
 function ms(value: number | null): string {
   return value === null ? '—' : `${value.toFixed(1)} ms`;
@@ -45,16 +47,36 @@ export function renderVerbose(given: RequestResult, style: ChalkInstance): strin
     line('client cert', `${client.offered.subject} (issuer ${client.offered.issuer}; ${sent})`);
   } else line('client cert', 'none given');
   if (result.response) line('HTTP', `${result.response.status}, ${result.response.body.length} bytes`);
+  // As curl -v: what went out (`> `) and what came back (`< `), credentials and cookies redacted.
+  if (tls.version) {
+    lines.push(`> ${result.request.method} ${result.request.path} HTTP/1.1`);
+    for (const [name, value] of result.request.headers) lines.push(`> ${name}: ${redactHeaderValue(name, value)}`);
+    lines.push('>');
+  }
+  if (given.response) {
+    lines.push(`< ${statusLine(given.response)}`);
+    for (const [name, value] of headerLines(given.response.headers)) lines.push(`< ${name}: ${redactHeaderValue(name, value)}`);
+    lines.push('<');
+  }
   return `${lines.join('\n')}\n`;
 }
 
+type Response = NonNullable<RequestResult['response']>;
+
+/** `HTTP/1.1 200 OK`: the reason phrase as sent, else the standard one (HTTP/2-style servers send none). */
+export function statusLine(response: Response): string {
+  const reason = escapeControls(response.statusText || STATUS_CODES[response.status] || '');
+  return `HTTP/${response.httpVersion || '1.1'} ${response.status}${reason ? ` ${reason}` : ''}`;
+}
+
+/** Header pairs in order; values are text the server chose (obs-text arrives as latin-1: 0x9b is a C1 CSI). */
+function headerLines(headers: Response['headers']): [string, string][] {
+  return Object.entries(headers).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((one): [string, string] => [escapeControls(name), escapeControls(String(one))]));
+}
+
 /** `-i`: the status line and headers, as curl prints them. */
-export function renderResponseHead(response: NonNullable<RequestResult['response']>): string {
-  const lines = [`HTTP/1.1 ${response.status}`];
-  for (const [name, value] of Object.entries(response.headers)) {
-    // Header values are text the server chose (obs-text arrives as latin-1: 0x9b is a C1 CSI).
-    for (const one of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${escapeControls(String(one))}`);
-  }
+export function renderResponseHead(response: Response): string {
+  const lines = [statusLine(response), ...headerLines(response.headers).map(([name, value]) => `${name}: ${value}`)];
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 

@@ -27,6 +27,13 @@ export function clientLabel(given: ClientIdentity): string {
   return `"${subject}"${spiffe}`;
 }
 
+/** `127.0.0.1:54321`, `[::1]:54321`; never a bare `?`. */
+function peer(event: { remoteAddress: string | null; remotePort?: number }): string {
+  if (!event.remoteAddress) return 'an unknown address';
+  const host = event.remoteAddress.includes(':') ? `[${event.remoteAddress}]` : event.remoteAddress;
+  return event.remotePort ? `${host}:${event.remotePort}` : host;
+}
+
 /** The human log line(s) for one event, for stderr. */
 export function renderServeEvent(given: ServeEvent, style: ChalkInstance): string {
   // A client chooses its certificate's subject and names: a hostile one must not reach the log raw.
@@ -52,7 +59,9 @@ export function renderServeEvent(given: ServeEvent, style: ChalkInstance): strin
     case 'refused':
       return `${stamp} ${style.red('refused')} ${event.client.remoteAddress ?? '?'}: ${event.reason} ${style.dim(`[${event.code}${event.detail ? `, ${event.detail}` : ''}]`)}\n`;
     case 'handshake-failed':
-      return `${stamp} ${style.yellow('handshake failed')} ${event.remoteAddress ?? '?'}: ${event.reason} ${style.dim(`[${event.code}${event.detail ? `, ${event.detail}` : ''}]`)}\n`;
+      return `${stamp} ${style.yellow('handshake failed')} ${peer(event)}: ${event.reason} ${style.dim(`[${event.code}${event.detail ? `, ${event.detail}` : ''}]`)}\n`;
+    case 'probe':
+      return style.dim(`${time(event.at)} probe from ${peer(event)}: read the server's hello and hung up before sending a certificate (mtls request -v, inspect, doctor or openssl s_client)`) + '\n';
     case 'reloaded':
       return `${stamp} ${style.green('reloaded')} (${event.trigger}): server certificate "${event.serverCertificate.subject}", sha256 ${event.serverCertificate.fingerprintSha256}; trusts ${event.clientCas.map((s) => `"${s}"`).join(', ')}\n`;
     case 'reload-refused':

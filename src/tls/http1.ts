@@ -12,6 +12,10 @@ export interface Http1Request {
 
 export interface Http1Response {
   statusCode: number;
+  /** The reason phrase as the server sent it (`OK`); may be empty. */
+  statusMessage: string;
+  /** `1.1` or `1.0`, as the status line said. */
+  httpVersion: string;
   /** As undici gives them: names in lower case, a repeated header as an array. */
   headers: Record<string, string | string[]>;
   body: AsyncIterable<Buffer>;
@@ -44,7 +48,7 @@ export function http1Exchange(open: SocketOpener, request: Http1Request): Promis
     for (const [name, value] of request.headers) outgoing.appendHeader(name, value);
     outgoing.once('error', reject);
     outgoing.once('response', (response: IncomingMessage) => {
-      resolve({ statusCode: response.statusCode ?? 0, headers: headersOf(response.rawHeaders), body: response, close: () => outgoing.destroy() });
+      resolve({ statusCode: response.statusCode ?? 0, statusMessage: response.statusMessage ?? '', httpVersion: response.httpVersion, headers: headersOf(response.rawHeaders), body: response, close: () => outgoing.destroy() });
     });
     outgoing.end(request.body);
   });

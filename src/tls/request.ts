@@ -90,8 +90,10 @@ export interface RequestResult {
       withheld: boolean;
     };
   };
+  /** What was sent (for -v): the request line's method and target, and the headers in order, as given (the renderer redacts). */
+  request: { method: string; path: string; headers: [string, string][] };
   /** `truncated`: the body went past `bodyLimit`; only its first bytes are here ('truncate'), or none ('fail'). */
-  response: { status: number; headers: Record<string, string | string[]>; body: Buffer; truncated: boolean } | null;
+  response: { status: number; statusText: string; httpVersion: string; headers: Record<string, string | string[]>; body: Buffer; truncated: boolean } | null;
   diagnosis: Diagnosis | null;
 }
 
@@ -145,18 +147,26 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
   let firstByteMs: number | null = null;
   let failure: unknown = null;
   let answer: Http1Response | null = null;
+  const headers: [string, string][] = [['host', url.host], ['user-agent', 'mtls'], ...basicAuthFromUrl(url, options.headers ?? []), ...(options.headers ?? [])];
+  // node:http adds Content-Length for a body; -v shows it as it goes out.
+  const addsLength = options.body !== undefined && !headers.some(([name]) => /^(content-length|transfer-encoding)$/i.test(name));
+  const sent: RequestResult['request'] = {
+    method: options.method ?? (options.body ? 'POST' : 'GET'),
+    path: `${url.pathname}${url.search}`,
+    headers: addsLength ? [...headers, ['content-length', String(options.body?.length ?? 0)]] : headers,
+  };
   try {
     const target = { hostname: url.hostname, port: String(port), protocol: 'https:' } as Parameters<typeof connect>[0];
     answer = await http1Exchange((opened) => connect(target, (error, socket) => opened(error, socket ?? undefined)), {
-      path: `${url.pathname}${url.search}`,
-      method: options.method ?? (options.body ? 'POST' : 'GET'),
-      headers: [['host', url.host], ['user-agent', 'mtls'], ...basicAuthFromUrl(url, options.headers ?? []), ...(options.headers ?? [])],
+      path: sent.path,
+      method: sent.method,
+      headers,
       ...(options.body ? { body: options.body } : {}),
       ...(signal ? { signal } : {}),
     });
     firstByteMs = performance.now() - record.startedAt;
     const body = await readWithin(answer.body, bodyLimit);
-    response = { status: answer.statusCode, headers: answer.headers, ...body };
+    response = { status: answer.statusCode, statusText: answer.statusMessage, httpVersion: answer.httpVersion, headers: answer.headers, ...body };
   } catch (error) {
     failure = error;
   } finally {
@@ -227,6 +237,7 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
         withheld: record.stoppedUnverified && clientChain.length > 0,
       },
     },
+    request: sent,
     response,
     diagnosis,
   };

@@ -31,4 +31,5 @@ for _ in range(50):
     time.sleep(0.1)
 if code is None:
     os.kill(pid, 9)
-print(json.dumps({"exited": code is not None, "code": code, "output": output.decode(errors="replace")[-4000:]}))
+tail = int(os.environ.get("PTY_RUN_TAIL", "4000"))
+print(json.dumps({"exited": code is not None, "code": code, "output": output.decode(errors="replace")[-tail:]}))

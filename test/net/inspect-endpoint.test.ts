@@ -59,3 +59,34 @@ test('an endpoint where nothing listens is reported, exit 1', async () => {
   assert.equal(result.code, 1);
   assert.match(result.stderr, /connection refused/);
 });
+
+test('inspect host:port says whether the server asks for a client certificate and which CAs it accepts; --out saves the chain (0644, no overwrite without --force)', async () => {
+  const requesting = await startOpenSslServer({ cert: join(dir, 'server.pem'), key: join(F, 'server-key-pkcs8.pem'), chain: join(dir, 'chain.pem'), clientCa: join(F, 'root-ca.pem'), clientAuth: 'request', tls: '1.2' });
+  const human = await runCli(['inspect', `127.0.0.1:${requesting.port}`]);
+  assert.equal(human.code, 0, human.stderr);
+  assert.match(human.stdout, /Client cert\s+requested; CAs accepted: "[^"]*mtls fixtures root[^"]*"/);
+  const json = JSON.parse((await runCli(['inspect', `127.0.0.1:${requesting.port}`, '--json'])).stdout);
+  assert.equal(json.sources[0].connection.clientCertificateRequest.requested, true);
+  assert.match(json.sources[0].connection.clientCertificateRequest.acceptedCas[0], /mtls fixtures root/);
+
+  const plain = await startOpenSslServer({ cert: join(dir, 'server.pem'), key: join(F, 'server-key-pkcs8.pem'), chain: join(dir, 'chain.pem') });
+  const none = await runCli(['inspect', `127.0.0.1:${plain.port}`]);
+  assert.match(none.stdout, /Client cert\s+not requested/);
+
+  const out = join(dir, 'presented.pem');
+  const saved = await runCli(['inspect', `127.0.0.1:${plain.port}`, '--out', out]);
+  assert.equal(saved.code, 0, saved.stderr);
+  assert.match(saved.stderr, /Wrote the 2 certificate\(s\)/);
+  const pem = readFileSync(out, 'utf8');
+  assert.equal(pem.match(/BEGIN CERTIFICATE/g)?.length, 2);
+  assert.equal(pem, `${serverLeaf}${intermediate}`.replace(/\n+$/, '\n'));
+  const { statSync } = await import('node:fs');
+  assert.equal(statSync(out).mode & 0o777, 0o644);
+  const again = await runCli(['inspect', `127.0.0.1:${plain.port}`, '--out', out]);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /MTLS_FILE_EXISTS/);
+  assert.equal((await runCli(['inspect', `127.0.0.1:${plain.port}`, '--out', out, '--force'])).code, 0);
+  const notEndpoint = await runCli(['inspect', out, '--out', join(dir, 'x.pem')]);
+  assert.equal(notEndpoint.code, 2);
+  assert.doesNotMatch(notEndpoint.stderr + saved.stderr + human.stderr, STACK_TRACE);
+});

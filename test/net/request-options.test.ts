@@ -82,7 +82,7 @@ describe('mtls request: the curl surface', { concurrency: true }, () => {
 
   it('-i prints the status and headers; -o writes the body to a file', async () => {
     const included = await request([`${base}/`, '-i']);
-    assert.match(included.stdout, /^HTTP\/1\.1 200\r\n/);
+    assert.match(included.stdout, /^HTTP\/1\.1 200 OK\r\n/);
     assert.match(included.stdout, /x-echo: yes/);
     const saved = await request([`${base}/saved`, '-o', 'out.json']);
     assert.equal(saved.stdout, '');

@@ -14,6 +14,7 @@ import { checkTarget } from '../../tls/doctor/index.js';
 import { redactUrl } from '../../core/text/redact-url.js';
 import { createStyler } from '../../render/color.js';
 import { renderDoctorReport } from '../../render/doctor.js';
+import { outputWidth } from '../../render/wrap.js';
 import { renderGithubAnnotations } from '../../render/doctor-github.js';
 import { renderJunit } from '../../render/doctor-junit.js';
 import { toJsonDocument } from '../../render/json.js';
@@ -121,7 +122,7 @@ async function output(report: DoctorReport, flags: DoctorFlags, ctx: Context): P
     ctx.print(toJsonDocument('doctor', { ok: report.ok, role: flags.role, failWithin: flags.failWithin, strict: report.strict, counts: report.counts, fixFirst: report.fixFirst, checks: report.checks }));
   } else {
     // --ci output is read in logs and diffed between runs: never coloured, whatever FORCE_COLOR says.
-    ctx.print(renderDoctorReport(report, flags.ci ? createStyler(false) : ctx.out));
+    ctx.print(renderDoctorReport(report, flags.ci ? createStyler(false) : ctx.out, flags.ci ? null : outputWidth(ctx.io.stdout as { isTTY?: boolean; columns?: number })));
   }
   if (flags.ci && ctx.io.env.GITHUB_ACTIONS === 'true') {
     // The runner reads workflow commands on stdout and stderr; with --json stdout holds the document only.

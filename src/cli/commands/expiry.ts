@@ -8,6 +8,7 @@ import { scanExpiry, type ExpiryTarget } from '../../core/expiry/scan.js';
 import { parseThreshold } from '../../core/time/duration.js';
 import { notAnEndpoint } from '../url.js';
 import { renderExpiry } from '../../render/expiry.js';
+import { outputWidth } from '../../render/wrap.js';
 import { toJsonDocument } from '../../render/json.js';
 
 interface ExpiryOptions {
@@ -63,7 +64,7 @@ const expiry: CommandAction<ExpiryOptions> = async (args, options, ctx) => {
     if (format === 'json') ctx.print(toJsonDocument('expiry', { ...report }));
     else if (format === 'prometheus') ctx.io.stdout.write((await import('../../render/expiry-prometheus.js')).renderExpiryPrometheus(report));
     else if (format === 'csv') ctx.io.stdout.write((await import('../../render/expiry-csv.js')).renderExpiryCsv(report));
-    else ctx.print(renderExpiry(report, ctx.out, now));
+    else ctx.print(renderExpiry(report, ctx.out, now, outputWidth(ctx.io.stdout as { isTTY?: boolean; columns?: number })));
     // Machine formats keep stdout to the format; the warnings a person must see go to stderr too.
     if (format === 'prometheus' || format === 'csv') for (const w of report.warnings) ctx.warn(`${w.name} (${w.source}): ${w.warning}`);
     return report.ok ? 0 : 1;

@@ -16,6 +16,7 @@ import { toPem } from '../../core/load/pem.js';
 import { renderDiagnosis } from '../../render/diagnosis.js';
 import { toJsonDocument } from '../../render/json.js';
 import { renderResponseHead, renderVerbose, responseBodyForJson } from '../../render/request.js';
+import { formatWriteOut } from '../../render/write-out.js';
 
 interface RequestFlags extends CredentialFlags {
   request?: string;
@@ -36,6 +37,9 @@ interface RequestFlags extends CredentialFlags {
   proxyCacert?: string;
   proxyInsecure?: boolean;
   json?: boolean;
+  silent?: boolean;
+  showError?: boolean;
+  writeOut?: string;
 }
 
 function parseUrl(value: string): URL {
@@ -108,7 +112,28 @@ async function dataValue(value: string, ctx: Context): Promise<Buffer> {
   return readFileBounded(path, { limit: MAX_REQUEST_BODY_BYTES, allowPipe: true, label: `The request body file ${path}` });
 }
 
-const request: CommandAction<RequestFlags> = async (args, flags, ctx) => {
+const SILENT_SPINNER = { update: () => {}, succeed: () => {}, fail: () => {}, stop: () => {} };
+
+/**
+ * curl's -s: no notes, no progress, no error text; -S brings the error text back. The exit
+ * code and the JSON document (with --json) never change. Warnings stay: they say verification
+ * is off (--insecure) or a secret is exposed, which -s must not hide.
+ */
+const request: CommandAction<RequestFlags> = async (args, flags, given) => {
+  const ctx: Context = flags.silent ? { ...given, note: () => {}, spinner: async () => SILENT_SPINNER } : given;
+  const hideErrors = flags.silent === true && flags.showError !== true;
+  try {
+    return await requestOnce(args, flags, ctx, hideErrors);
+  } catch (error) {
+    if (!hideErrors || !(error instanceof MtlsError)) throw error;
+    if (ctx.json) ctx.print(toJsonDocument('error', { ok: false, error: error.toDiagnosis() }));
+    return error.exitCode;
+  }
+};
+
+async function requestOnce(args: string[], flags: RequestFlags, ctx: Context, hideErrors: boolean): Promise<number> {
+  if (flags.writeOut !== undefined && ctx.json) throw usage('-w/--write-out and --json both write to stdout.', 'Give one of them: the JSON document has the timings and the status.');
+  const writeOut = flags.writeOut === undefined ? null : await writeOutFormat(flags.writeOut, ctx);
   const url = parseUrl(args[0] ?? '');
   const resolve = parseResolve(flags.resolve ?? []);
   const headers = parseHeaders(flags.header ?? []);
@@ -116,6 +141,7 @@ const request: CommandAction<RequestFlags> = async (args, flags, ctx) => {
   const userHeaderNames = new Set(headers.map(([name]) => name.toLowerCase()));
   // Credentials are loaded (and the key checked against the certificate) before any traffic.
   const { identity, ca, resolved } = await loadCliCredentials(flags, ctx, url.href, { verbose: flags.verbose === true });
+  if (identity?.leafWasAt !== undefined) noteReordered({ identity, ca }, ctx);
   if (flags.insecure) {
     ctx.warn(ctx.err.red.bold('--insecure: the server certificate is NOT verified; anyone on the path can read and change this exchange. Never use it in production.'));
   }
@@ -143,9 +169,56 @@ const request: CommandAction<RequestFlags> = async (args, flags, ctx) => {
     failOnHttpError: flags.fail === true,
   });
   spinner.stop();
-  await output(result, flags, ctx);
-  return result.diagnosis ? result.diagnosis.exit : 0;
-};
+  await output(result, flags, ctx, hideErrors);
+  const exitCode = result.diagnosis ? result.diagnosis.exit : 0;
+  if (writeOut !== null) {
+    const { text, unknown } = formatWriteOut(writeOut, result, exitCode);
+    for (const name of unknown) ctx.warn(`-w: unknown variable %{${name}} (see \`mtls request --help\`).`);
+    ctx.io.stdout.write(text);
+  }
+  return exitCode;
+}
+
+/**
+ * A --cert bundle with the leaf below its issuer: curl and nginx send (or serve) the file as it
+ * is and fail; mtls sends the leaf first, which works, and says how to fix the file.
+ */
+function noteReordered(credentials: Pick<Awaited<ReturnType<typeof loadCliCredentials>>, 'identity' | 'ca'>, ctx: Context): void {
+  const { identity, ca } = credentials;
+  // A PKCS#12 has no order a TLS peer reads: curl and Java pick the key's certificate too.
+  if (!identity || identity.certSource.format.includes('P12')) return;
+  const names = identity.certificates.map((c, i) => `${i + 1}. "${c.facts.subject}"`).join(', ');
+  const origin = identity.certSource.origin;
+  ctx.note(
+    `note: ${origin} has the leaf certificate in place ${(identity.leafWasAt ?? 0) + 1}, after its issuer(s), an order curl and nginx refuse; ` +
+      `mtls sent it leaf first: ${names}. Fix the file: ${reorderFix(identity, ca)}.`,
+  );
+}
+
+/**
+ * `mtls chain build` writes a bundle in order, but only a complete chain: it runs as printed
+ * when the bundle ends at a self-signed root or --cacert holds the last certificate's issuer.
+ */
+function reorderFix(identity: NonNullable<Awaited<ReturnType<typeof loadCliCredentials>>['identity']>, ca: Awaited<ReturnType<typeof loadCliCredentials>>['ca']): string {
+  const plain = 'put the leaf certificate first, its issuers after it';
+  const origin = identity.certSource.origin;
+  const isPath = (text: string) => /^[\w./~+-]+$/.test(text);
+  if (!isPath(origin)) return plain;
+  const last = identity.certificates[identity.certificates.length - 1];
+  const endsAtRoot = identity.certificates.some((c) => c.facts.selfSigned);
+  const anchor = ca && last && ca.certificates.some((c) => c.facts.subject === last.facts.issuer) && isPath(ca.source.origin) ? ca.source.origin : null;
+  if (!endsAtRoot && !anchor) return plain;
+  const out = origin.replace(/(\.[a-z]+)?$/i, '-ordered$1');
+  return `${plain} (\`mtls chain build ${origin}${anchor && !endsAtRoot ? ` --from ${anchor}` : ''} --out ${out}\` writes it so)`;
+}
+
+/** curl's -w @FILE and @-; anything else is the format itself. */
+async function writeOutFormat(value: string, ctx: Context): Promise<string> {
+  if (value === '@-') return (await onceStdin(ctx)()).toString('utf8');
+  if (!value.startsWith('@')) return value;
+  const path = resolvePath(ctx.io.cwd, value.slice(1));
+  return (await readFileBounded(path, { limit: 64 * 1024, label: `The -w format file ${path}` })).toString('utf8');
+}
 
 /** --proxy-cacert and --proxy-insecure apply to an https:// proxy only; the origin keeps --cacert. */
 async function proxyTlsOptions(flags: RequestFlags, proxy: URL | null, ctx: Context): Promise<ProxyTlsOptions | null> {
@@ -162,7 +235,7 @@ async function proxyTlsOptions(flags: RequestFlags, proxy: URL | null, ctx: Cont
   return { insecure: flags.proxyInsecure === true, caPem: source.certificates.map((c) => toPem('CERTIFICATE', c.der)) };
 }
 
-async function output(result: RequestResult, flags: RequestFlags, ctx: Context): Promise<void> {
+async function output(result: RequestResult, flags: RequestFlags, ctx: Context, hideErrors: boolean): Promise<void> {
   const printBody = result.response !== null && result.diagnosis === null;
   // curl overwrites an -o file; a folder or an unwritable place is MTLS_WRITE_FAILED (exit 2).
   // A response may carry secrets (tokens, keys): a new file is 0600, an existing one keeps its mode.
@@ -183,7 +256,7 @@ async function output(result: RequestResult, flags: RequestFlags, ctx: Context):
     if (flags.include) ctx.io.stdout.write(renderResponseHead(result.response));
     if (printBody && !flags.output) ctx.io.stdout.write(result.response.body.toString('utf8'));
   }
-  if (result.diagnosis) ctx.io.stderr.write(renderDiagnosis(result.diagnosis, ctx.err));
+  if (result.diagnosis && !hideErrors) ctx.io.stderr.write(renderDiagnosis(result.diagnosis, ctx.err));
 }
 
 export default request;

@@ -17,6 +17,8 @@ export function registerInspect(program: Command, runner: Runner): void {
     .option('--cert <source>', 'client certificate to present to an endpoint')
     .option('--key <source>', 'its private key')
     .option('--servername <name>', 'SNI name to send to an endpoint (default: the host)')
+    .option('--out <file>', 'save the chain a live endpoint presents to FILE as PEM (0644; not over a file without --force)')
+    .option('--force', 'replace --out if it exists')
     .option('--connect-timeout <seconds>', 'give up connecting after this many seconds', parsePositiveInt('--connect-timeout'), 10)
     .option('--env-prefix <name>', 'read NAME_CERT, NAME_KEY, NAME_KEY_PASSPHRASE (win over MTLS_*)')
     .option('--config <file>', 'config file (default ./mtls.config.json when present)');
@@ -30,7 +32,8 @@ Examples:
   $ mtls inspect client.p12 --pass env:P12_PASS
   $ mtls inspect "$CLIENT_CERT_B64"            base64 from a CI variable
   $ cat cert.der | mtls inspect -
-  $ mtls inspect example.com:443               the chain the server sends
+  $ mtls inspect example.com:443               the chain the server sends, and whether it asks for a client certificate
+  $ mtls inspect api.internal:8443 --out api-chain.pem
   $ mtls inspect https://api.internal:8443 --cert client.crt --key client.key
   $ mtls inspect server.crt --json | jq .sources[0].certificates[0].notAfter
 ${CREDENTIAL_ENV_HELP}

@@ -27,7 +27,7 @@ export function registerServe(program: Command, runner: Runner): void {
     'after',
     `
   With --json, stdout carries one JSON object per line per event (listening, request, refused,
-  handshake-failed, reloaded, reload-refused, closing, closed), each with schemaVersion.
+  handshake-failed, probe, reloaded, reload-refused, closing, closed), each with schemaVersion.
 
 Examples:
   $ mtls serve --cert pki/localhost.crt --key pki/localhost.key --client-ca pki/ca.crt

@@ -47,7 +47,15 @@ export interface SourceReport {
   /** How several certificates link; null for a single certificate. */
   bundle: BundleLinks | null;
   /** For a live endpoint: how the connection went. */
-  connection?: { protocol: string | null; cipher: string | null; alpn: string | null; servername: string | null; clientCertificateSent: boolean };
+  connection?: {
+    protocol: string | null;
+    cipher: string | null;
+    alpn: string | null;
+    servername: string | null;
+    clientCertificateSent: boolean;
+    /** From a TLS 1.2 probe: does the server ask for a client certificate, naming which CAs (null: cannot be known, `unknownReason` says why). */
+    clientCertificateRequest?: { requested: boolean | null; acceptedCas: string[] | null; unknownReason: string | null };
+  };
   /** What a careful reader would point out: expiry, weak algorithms, order, missing links. */
   findings: Diagnosis[];
 }

@@ -29,6 +29,8 @@ export interface Identity {
   key: LoadedKey;
   certSource: LoadedSource;
   keySource: LoadedSource;
+  /** Where the leaf was in the file when it was not first (0-based); the certificates above are leaf first. */
+  leafWasAt?: number;
 }
 
 export interface LoadedCredentials {
@@ -74,7 +76,9 @@ export async function loadCredentials(request: IdentityRequest): Promise<LoadedC
       }
       throw new MtlsError('MTLS_WRONG_CONTENT', `${keySource.origin} (${request.key.from}) holds no private key${describeFound(keySource)}.`);
     }
-    identity = { certificates: orderLeafFirst(certSource.certificates, key), key, certSource, keySource };
+    const certificates = orderLeafFirst(certSource.certificates, key);
+    const leafWasAt = certSource.certificates.indexOf(certificates[0] as ParsedCertificate);
+    identity = { certificates, key, certSource, keySource, ...(leafWasAt > 0 ? { leafWasAt } : {}) };
   } else if (request.key) {
     throw new MtlsError('MTLS_USAGE', `A key was given (${request.key.from}) without a certificate.`, {
       fixes: ['Pass the certificate too: `--cert FILE` (or MTLS_CERT_PATH).'],

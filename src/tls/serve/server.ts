@@ -23,7 +23,9 @@ export type ServeEvent =
   | { event: 'listening'; at: string; url: string; clientAuth: ClientAuth; serverCertificate: ServerCertificateSummary; clientCas: string[]; watching: string[] }
   | { event: 'request'; at: string; method: string; path: string; status: number; client: ClientIdentity }
   | { event: 'refused'; at: string; code: string; reason: string; detail: string | null; client: ClientIdentity }
-  | { event: 'handshake-failed'; at: string; code: string; reason: string; detail: string | null; remoteAddress: string | null }
+  | { event: 'handshake-failed'; at: string; code: string; reason: string; detail: string | null; remoteAddress: string | null; remotePort?: number }
+  /** A client that read the server's hello and hung up before sending a certificate: `mtls request -v`'s TLS 1.2 probe, `openssl s_client`, a scanner. */
+  | { event: 'probe'; at: string; remoteAddress: string | null; remotePort?: number }
   | { event: 'reloaded'; at: string; trigger: ReloadTrigger; serverCertificate: ServerCertificateSummary; clientCas: string[] }
   | { event: 'reload-refused'; at: string; trigger: ReloadTrigger; diagnosis: Diagnosis }
   | { event: 'closing'; at: string }
@@ -114,9 +116,22 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       socket.setTimeout(REFUSED_IDLE_MS, () => socket.destroy());
     }
   });
+  // A client that hung up has no address any more by the time 'tlsClientError' comes (Node reads
+  // it from the closed handle): note each one as it connects, by its TCP socket.
+  const peers = new WeakMap<object, { remoteAddress: string | null; remotePort?: number }>();
+  server.prependListener('connection', (raw: { remoteAddress?: string; remotePort?: number }) => {
+    peers.set(raw, { remoteAddress: raw.remoteAddress ?? null, ...(raw.remotePort ? { remotePort: raw.remotePort } : {}) });
+  });
   server.on('tlsClientError', (error: Error & { code?: string }, socket: TLSSocket) => {
-    const { code, reason, detail } = handshakeFailureReason(error);
-    options.onEvent({ event: 'handshake-failed', at: at(), code, reason, detail, remoteAddress: socket.remoteAddress ?? null });
+    // The TCP socket under the TLS one (`_parent`, not public API): its address, and how much the server sent.
+    const raw = (socket as TLSSocket & { _parent?: { bytesWritten?: number } | null })._parent ?? undefined;
+    const from = (raw && peers.get(raw)) ?? { remoteAddress: socket.remoteAddress ?? null };
+    if (isProbe(error, raw?.bytesWritten ?? 0)) {
+      options.onEvent({ event: 'probe', at: at(), ...from });
+    } else {
+      const { code, reason, detail } = handshakeFailureReason(error);
+      options.onEvent({ event: 'handshake-failed', at: at(), code, reason, detail, ...from });
+    }
     socket.destroy();
   });
 
@@ -182,4 +197,14 @@ function listen(server: Server, host: string, port: number): Promise<void> {
       resolve();
     });
   });
+}
+
+/**
+ * A hang-up (no alert) after the server's hello went out: the client read the flight up to
+ * ServerHelloDone (with the CertificateRequest) and left, as `mtls request -v`, `mtls inspect`
+ * and `mtls doctor` do to learn which CAs the server accepts. Nothing failed: it is not an error.
+ */
+function isProbe(error: Error & { code?: string }, serverBytesSent: number): boolean {
+  const hungUp = error.code === 'ECONNRESET' || error.code === 'EPIPE' || /socket hang up/.test(error.message);
+  return hungUp && serverBytesSent > 0;
 }
