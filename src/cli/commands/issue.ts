@@ -49,12 +49,13 @@ export function issueCommand(profile: LeafProfile): CommandAction<IssueFlags> {
 export async function p12Password(flags: { p12Pass?: string; legacy?: boolean }, ctx: Context, flag = '--p12-pass'): Promise<Pkcs12Request> {
   if (flags.p12Pass === undefined) {
     throw new MtlsError('MTLS_P12_PASSWORD_REQUIRED', `A PKCS#12 file holds the private key; give its password with ${flag}.`, {
-      fixes: [`\`${flag} env:P12_PASS\` or \`${flag} file:PATH\`; \`${flag} ''\` for an empty password, when you mean it.`],
+      fixes: [`\`${flag} env:P12_PASS\` (after \`export P12_PASS=…\`) or \`${flag} file:PATH\`; \`${flag} ''\` for an empty password, when you mean it.`],
+      catalogFixes: false,
     });
   }
-  const secret = await resolveSecret(flags.p12Pass, { env: ctx.io.env, cwd: ctx.io.cwd, readStdin: onceStdin(ctx) });
+  const secret = await resolveSecret(flags.p12Pass, { env: ctx.io.env, cwd: ctx.io.cwd, readStdin: onceStdin(ctx), flag });
   if (secret.value === '') ctx.warn('the PKCS#12 file has an empty password: anyone who can read the file has the private key.');
-  else if (secret.literal) ctx.warn('the password was given on the command line, where other users can see it (ps, shell history); prefer env:NAME or file:PATH.');
+  else if (secret.literal) ctx.warn(`the password was given on the command line, where other users can see it (ps, shell history); prefer ${flag} env:NAME or ${flag} file:PATH.`);
   return { password: secret.value, legacy: flags.legacy === true };
 }
 

@@ -21,7 +21,7 @@ interface P12ExportFlags extends CredentialFlags {
 const p12Export: CommandAction<P12ExportFlags> = async (_args, flags, ctx) => {
   const { pass, keyPass, ...rest } = flags;
   const p12 = await p12Password({ ...(pass !== undefined ? { p12Pass: pass } : {}), legacy: flags.legacy === true }, ctx, '--pass');
-  const loaded = await loadCliCredentials({ ...rest, ...(keyPass !== undefined ? { pass: keyPass } : {}) }, ctx, undefined, { caUse: 'bundle' });
+  const loaded = await loadCliCredentials({ ...rest, ...(keyPass !== undefined ? { pass: keyPass } : {}) }, ctx, undefined, { caUse: 'bundle', passFlag: '--key-pass' });
   if (!loaded.identity) {
     throw new MtlsError('MTLS_USAGE', 'Nothing to export: give the certificate and its key with --cert and --key.', {
       fixes: ['`mtls p12 export --cert pki/alice.crt --key pki/alice.key --out alice.p12 --pass env:P12_PASS`'],
