@@ -1,6 +1,6 @@
 import type { CommandAction } from '../action.js';
 import { assertCaAbsent, createIntermediate } from '../../core/pki/ca.js';
-import { caDir, caPassphrase, dirArg, generateKeyWithProgress, newKeyPassphrase, reportResult, subjectFlags, validityOf } from './pki-common.js';
+import { caDir, caPassphrase, caRetry, dirArg, generateKeyWithProgress, newKeyPassphrase, reportResult, subjectFlags, validityOf } from './pki-common.js';
 import { defaultCaName, type CaFlags } from './ca-init.js';
 
 const caIntermediate: CommandAction<CaFlags> = async (_args, flags, ctx) => {
@@ -18,6 +18,7 @@ const caIntermediate: CommandAction<CaFlags> = async (_args, flags, ctx) => {
     ...(passphrase ? { passphrase } : {}),
     force: flags.force === true,
     now: new Date(),
+    retry: caRetry(ctx, (at) => `mtls ca intermediate${at}`, []),
   });
   const at = dirArg(dir, ctx);
   return reportResult('ca-intermediate', result, [

@@ -6,8 +6,7 @@ import { MtlsError } from '../../core/errors.js';
 import { issueLeaf, type LeafProfile, type Pkcs12Request } from '../../core/pki/leaf.js';
 import type { KeyType } from '../../core/pki/keys.js';
 import { onceStdin } from '../credentials.js';
-import { displayPath } from '../../render/pki.js';
-import { caDir, caPassphrase, dirArg, generateKeyWithProgress, parseSans, reportResult, subjectFlags, validityOf, type PkiFlags, type ValidityFlags } from './pki-common.js';
+import { caDir, caPassphrase, caRetry, dirArg, generateKeyWithProgress, parseSans, passSpecHint, pathArg, reportResult, shellArg, subjectFlags, validityOf, type PkiFlags, type ValidityFlags } from './pki-common.js';
 
 export interface IssueFlags extends PkiFlags, ValidityFlags {
   keyType: KeyType;
@@ -39,8 +38,10 @@ export function issueCommand(profile: LeafProfile): CommandAction<IssueFlags> {
       ...(p12 ? { p12 } : {}),
       force: flags.force === true,
       now: new Date(),
+      retry: caRetry(ctx, (at) => `mtls issue ${profile} ${shellArg(name)}${at}${again(flags)}`, []),
+      existsFix: `Replace them (certificates already handed out keep working until they expire): \`mtls issue ${profile} ${shellArg(name)}${dirArg(dir, ctx)}${again(flags)} --force\`; or choose another NAME.`,
     });
-    const path = (file: string) => displayPath(join(dir, file), ctx.io.cwd);
+    const path = (file: string) => pathArg(join(dir, file), ctx);
     return reportResult(`issue-${profile}`, result, nextSteps(profile, path(`${name}.crt`), path(`${name}.key`), path('ca.crt'), dirArg(dir, ctx)), ctx);
   };
 }
@@ -57,6 +58,17 @@ export async function p12Password(flags: { p12Pass?: string; legacy?: boolean },
   if (secret.value === '') ctx.warn('the PKCS#12 file has an empty password: anyone who can read the file has the private key.');
   else if (secret.literal) ctx.warn(`the password was given on the command line, where other users can see it (ps, shell history); prefer ${flag} env:NAME or ${flag} file:PATH.`);
   return { password: secret.value, legacy: flags.legacy === true };
+}
+
+/** The flags worth repeating in a suggested retry (literal secrets are left out: they are the secret). */
+function again(flags: IssueFlags): string {
+  const parts: string[] = [];
+  for (const san of flags.san ?? []) parts.push(`--san ${shellArg(san)}`);
+  if (flags.days !== undefined) parts.push(`--days ${flags.days}`);
+  if (flags.notAfter) parts.push(`--not-after ${shellArg(flags.notAfter)}`);
+  if (flags.pass !== undefined) parts.push(`--pass ${passSpecHint(flags.pass, 'env:CA_PASS')}`);
+  if (flags.p12) parts.push(`--p12${flags.p12Pass !== undefined ? ` --p12-pass ${flags.p12Pass === '' ? "''" : passSpecHint(flags.p12Pass, 'env:P12_PASS')}` : ''}`);
+  return parts.length > 0 ? ` ${parts.join(' ')}` : '';
 }
 
 function nextSteps(profile: LeafProfile, cert: string, key: string, ca: string, at: string): string[] {
