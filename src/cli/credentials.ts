@@ -8,6 +8,7 @@ import { loadCredentials, type LoadedCredentials } from '../core/load/identity.j
 import { resolveSecret } from '../core/load/secret.js';
 import type { LoadedSource, Secret } from '../core/load/types.js';
 import { MtlsError } from '../core/errors.js';
+import { withPassphrasePrompt } from './prompt.js';
 
 /**
  * Flags → env → config → loaded credentials, for any command. Warns about a literal
@@ -27,15 +28,19 @@ export async function loadCliCredentials(
   if (resolved.passSpec?.value === 'stdin' && [resolved.cert, resolved.key, resolved.ca].some((s) => s?.value === '-')) {
     throw new MtlsError('MTLS_CONFLICTING_INPUTS', '--pass stdin and a credential from standard input (-) cannot both be used.');
   }
-  const loaded = await loadCredentials({
-    ...(resolved.cert ? { cert: resolved.cert } : {}),
-    ...(resolved.key ? { key: resolved.key } : {}),
-    ...(resolved.ca ? { ca: resolved.ca } : {}),
-    ...(resolved.certType ? { certType: resolved.certType } : {}),
-    ...(passphrase ? { passphrase } : {}),
-    cwd: io.cwd,
-    readStdin: onceStdin(ctx),
-  });
+  // Standard input is read once: with a credential on it, the retry after a prompt could not read it again.
+  const fromStdin = [resolved.cert, resolved.key, resolved.ca].some((s) => s?.value === '-');
+  const load = (secret: Secret | undefined) =>
+    loadCredentials({
+      ...(resolved.cert ? { cert: resolved.cert } : {}),
+      ...(resolved.key ? { key: resolved.key } : {}),
+      ...(resolved.ca ? { ca: resolved.ca } : {}),
+      ...(resolved.certType ? { certType: resolved.certType } : {}),
+      ...(secret ? { passphrase: secret } : {}),
+      cwd: io.cwd,
+      readStdin: onceStdin(ctx),
+    });
+  const loaded = fromStdin ? await load(passphrase) : await withPassphrasePrompt(ctx, passphrase, load);
   if (loaded.identity) {
     const { keySource, certSource } = loaded.identity;
     const from = keySource === certSource ? resolved.cert?.from : resolved.key?.from;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { CommandAction } from '../action.js';
+import { askNewSecret, withPassphrasePrompt } from '../prompt.js';
 import type { Context } from '../context.js';
 import { resolveSecret } from '../../core/load/secret.js';
 import { MtlsError } from '../../core/errors.js';
@@ -26,7 +27,7 @@ export function issueCommand(profile: LeafProfile): CommandAction<IssueFlags> {
     const passphrase = await caPassphrase(flags, ctx);
     const p12 = flags.p12 ? await p12Password(flags, ctx) : undefined;
     const key = await generateKeyWithProgress(flags.keyType, ctx);
-    const result = await issueLeaf({
+    const result = await withPassphrasePrompt(ctx, passphrase, (passphrase) => issueLeaf({
       dir,
       name,
       profile,
@@ -40,7 +41,7 @@ export function issueCommand(profile: LeafProfile): CommandAction<IssueFlags> {
       now: new Date(),
       retry: caRetry(ctx, (at) => `mtls issue ${profile} ${shellArg(name)}${at}${again(flags)}`, []),
       existsFix: `Replace them (certificates already handed out keep working until they expire): \`mtls issue ${profile} ${shellArg(name)}${dirArg(dir, ctx)}${again(flags)} --force\`; or choose another NAME.`,
-    });
+    }));
     const path = (file: string) => pathArg(join(dir, file), ctx);
     return reportResult(`issue-${profile}`, result, nextSteps(profile, path(`${name}.crt`), path(`${name}.key`), path('ca.crt'), dirArg(dir, ctx)), ctx);
   };
@@ -49,6 +50,9 @@ export function issueCommand(profile: LeafProfile): CommandAction<IssueFlags> {
 /** The PKCS#12 password: --p12-pass is required; an empty one only when given explicitly (--p12-pass ''). */
 export async function p12Password(flags: { p12Pass?: string; legacy?: boolean }, ctx: Context, flag = '--p12-pass'): Promise<Pkcs12Request> {
   if (flags.p12Pass === undefined) {
+    // On a terminal, asked for twice, as openssl does ("Enter Export Password").
+    const typed = await askNewSecret(ctx, 'password for the new PKCS#12 file');
+    if (typed !== null) return { password: typed, legacy: flags.legacy === true };
     throw new MtlsError('MTLS_P12_PASSWORD_REQUIRED', `A PKCS#12 file holds the private key; give its password with ${flag}.`, {
       fixes: [`\`${flag} env:P12_PASS\` (after \`export P12_PASS=…\`) or \`${flag} file:PATH\`; \`${flag} ''\` for an empty password, when you mean it.`],
       catalogFixes: false,

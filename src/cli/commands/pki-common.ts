@@ -14,6 +14,7 @@ import { toJsonDocument } from '../../render/json.js';
 import { displayPath, renderIssuedAndNext, renderWrittenFiles } from '../../render/pki.js';
 import type { CaRetry } from '../../core/pki/store.js';
 import { escapeControls } from '../../core/text/control-chars.js';
+import { shellArg } from '../shell-word.js';
 
 export interface PkiFlags {
   dir: string;
@@ -115,10 +116,7 @@ export function displayDir(dir: string, ctx: Context): string {
   return dir === base ? '.' : dir.startsWith(`${base}/`) ? dir.slice(base.length + 1) : dir;
 }
 
-/** A path or name as one shell word: as it is when it is plain, else in single quotes. */
-export function shellArg(value: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}
+export { shellArg };
 
 /** A file path for a suggested command: relative to the working directory when inside it, quoted when needed. */
 export function pathArg(path: string, ctx: Context): string {

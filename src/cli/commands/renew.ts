@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import type { CommandAction } from '../action.js';
+import { withPassphrasePrompt } from '../prompt.js';
 import { renewCertificate } from '../../core/pki/renew.js';
 import { caPassphrase, displayDir, generateKeyWithProgress, passSpecHint, pathArg, reportResult, shellArg, type PkiFlags } from './pki-common.js';
 
@@ -14,7 +15,7 @@ const renew: CommandAction<RenewFlags> = async (args, flags, ctx) => {
   const dir = flags.dir ? resolve(ctx.io.cwd, flags.dir) : dirname(cert);
   const passphrase = await caPassphrase({ ...flags, dir }, ctx);
   const extra = `${flags.reuseKey ? ' --reuse-key' : ''}${flags.pass !== undefined ? ` --pass ${passSpecHint(flags.pass, 'env:CA_PASS')}` : ''}`;
-  const result = await renewCertificate({
+  const result = await withPassphrasePrompt(ctx, passphrase, (passphrase) => renewCertificate({
     cert,
     dir,
     reuseKey: flags.reuseKey === true,
@@ -28,7 +29,7 @@ const renew: CommandAction<RenewFlags> = async (args, flags, ctx) => {
       show: (ca) => shellArg(displayDir(ca, ctx)),
       near: [dirname(cert), ctx.io.cwd],
     },
-  });
+  }));
   return reportResult('renew', result, [
     `reload the service that uses ${pathArg(cert, ctx)} (e.g. \`nginx -s reload\`); the previous files are kept above`,
   ], ctx);

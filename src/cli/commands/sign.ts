@@ -1,5 +1,6 @@
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { CommandAction } from '../action.js';
+import { withPassphrasePrompt } from '../prompt.js';
 import { MtlsError } from '../../core/errors.js';
 import { signCsr } from '../../core/pki/csr.js';
 import { displayPath } from '../../render/pki.js';
@@ -24,7 +25,7 @@ const sign: CommandAction<SignFlags> = async (args, flags, ctx) => {
   const dir = caDir(flags, ctx);
   const out = flags.out ? resolve(ctx.io.cwd, flags.out) : defaultOut(resolve(ctx.io.cwd, csrPath));
   const passphrase = await caPassphrase(flags, ctx);
-  const result = await signCsr({
+  const result = await withPassphrasePrompt(ctx, passphrase, (passphrase) => signCsr({
     csr: csrPath,
     profile,
     dir,
@@ -38,7 +39,7 @@ const sign: CommandAction<SignFlags> = async (args, flags, ctx) => {
     // The same command pointed at a CA found nearby (for sign, --dir is the CA's folder).
     retry: caRetry(ctx, (at) => `mtls sign ${shellArg(csrPath)} --${profile}${at}${again(flags)}`, [dirname(resolve(ctx.io.cwd, csrPath))]),
     existsFix: `Replace it: \`mtls sign ${shellArg(csrPath)} --${profile}${dirArg(dir, ctx)}${again(flags)} --force\`; or write it elsewhere with --out FILE.`,
-  });
+  }));
   return reportResult(`sign-${profile}`, result, [
     `mtls inspect ${pathArg(out, ctx)}   check what was signed`,
     `peers verify it with ${displayPath(join(dir, 'ca.crt'), ctx.io.cwd)}`,
