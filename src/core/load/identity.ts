@@ -62,6 +62,7 @@ export async function loadCredentials(request: IdentityRequest): Promise<LoadedC
         fixes: [
           `Sign it to get the certificate: \`mtls sign ${path ?? 'FILE.csr'} --client\` with a local CA (\`--server\` for a server certificate, \`--dir\` for the CA folder), or send it to your CA; then pass the .crt with ${request.cert.from}.`,
         ],
+        catalogFixes: false,
       } : {});
     }
     let keySource = certSource;
