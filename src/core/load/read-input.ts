@@ -97,9 +97,11 @@ function unusableValue(value: string, options: ReadInputOptions, isFile: (path: 
     const usable = inner.includes('-----BEGIN ') ? 'PEM text' : decodeBase64Value(inner) ? 'base64 of a certificate, key or PKCS#12' : isFile(inner) ? `the file ${inner}` : null;
     if (usable) {
       const described = `The ${value.length}-character value${label ? ` from ${label}` : ''}`;
+      // Literal \n are read once the rest is off: only what must be removed is named.
+      const named = wrappers.length > 1 ? wrappers.filter((w) => w !== LITERAL_NEWLINES) : wrappers;
       const summary = wrappers.length === 1 && wrappers[0] === LITERAL_NEWLINES
         ? `${described} is ${usable} with ${LITERAL_NEWLINES}.`
-        : `${described} has ${joinWords(wrappers)}; without ${wrappers.length === 1 && wrappers[0] !== 'surrounding quotes' ? 'it' : 'them'}, it would be ${usable}.`;
+        : `${described} has ${joinWords(named)}; without ${named.length === 1 && named[0] !== 'surrounding quotes' ? 'it' : 'them'}, it would be ${usable}.`;
       return new MtlsError('MTLS_VALUE_WRAPPED', summary, {
         fixes: [wrappedFix(label, wrappers)],
       });
