@@ -235,9 +235,10 @@ test('a CA certificate given as --cert is named as one, with the flags it belong
 });
 
 test('a CSR given as --cert: `mtls sign FILE.csr` is suggested and runs; an inline one names --cert once', async () => {
-  const result = await mtls(['request', URL, '--cert', 'api.csr', '--key', 'api.key', '--json'], project);
+  assert.equal((await mtls(['csr', 'billing', '--dir', '.'], project)).code, 0);
+  const result = await mtls(['request', URL, '--cert', 'billing.csr', '--key', 'billing.key', '--json'], project);
   assert.equal(result.code, 2, result.stderr);
-  assert.deepEqual(fixCommands(result.stdout), ['mtls sign api.csr --client']);
+  assert.deepEqual(fixCommands(result.stdout), ['mtls sign billing.csr --client']);
   await assertAllSucceed(fixCommands(result.stdout), project, 'CSR as --cert');
   const inline = await mtls(['request', URL, '--cert', readFileSync(join(project, 'api.csr'), 'utf8'), '--key', 'api.key', '--json'], project);
   assert.equal(inline.code, 2);

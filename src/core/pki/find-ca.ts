@@ -8,7 +8,8 @@ const MAX_SUBFOLDERS = 200;
 
 /**
  * CA folders (ca.crt and ca.key, as `mtls ca init` writes them) near the given folders: each
- * folder itself, its parent, and the folders directly below both. With `issued`, only the CA
+ * folder itself and the folders directly below it, then its parent and the parent's pki/ (not the
+ * parent's other folders: for a project in /tmp or $HOME, those are other people's projects). With `issued`, only the CA
  * folders whose root or intermediate signed that certificate (by name and signature): renewing
  * or signing from another CA would hand out a certificate nobody trusts. Used for fixes only
  * (a command to run), never to pick a CA silently. Synchronous: a handful of stat calls.
@@ -19,11 +20,13 @@ export function findCaFolders(near: string[], issued?: Buffer): string[] {
     if (!candidates.includes(dir)) candidates.push(dir);
   };
   for (const start of near.map((d) => resolve(d))) {
-    for (const dir of [start, dirname(start)]) {
-      add(dir);
-      add(join(dir, 'pki'));
-      for (const sub of subfolders(dir)) add(sub);
-    }
+    add(start);
+    add(join(start, 'pki'));
+    for (const sub of subfolders(start)) add(sub);
+  }
+  for (const start of near.map((d) => resolve(d))) {
+    add(dirname(start));
+    add(join(dirname(start), 'pki'));
   }
   const found = candidates.filter(isCaFolder);
   if (!issued) return found;
