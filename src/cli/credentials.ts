@@ -8,6 +8,7 @@ import { loadCredentials, type LoadedCredentials } from '../core/load/identity.j
 import { resolveSecret } from '../core/load/secret.js';
 import type { LoadedSource, Secret } from '../core/load/types.js';
 import { MtlsError } from '../core/errors.js';
+import { withPassphrasePrompt } from './prompt.js';
 
 /**
  * Flags → env → config → loaded credentials, for any command. Warns about a literal
@@ -18,24 +19,28 @@ export async function loadCliCredentials(
   ctx: Context,
   target?: string,
   /** verbose: -v was given. caUse: what the command does with the CA (default: trusts it), for the config note. */
-  options: { verbose?: boolean; caUse?: CaUse } = {},
+  options: { verbose?: boolean; caUse?: CaUse; passFlag?: string } = {},
 ): Promise<LoadedCredentials & { resolved: ResolvedCredentials }> {
   const { io } = ctx;
   const resolved = await resolveCredentials(flags, { env: io.env, cwd: io.cwd }, target);
   noteConfigUse(resolved, ctx, options.verbose === true, options.caUse ?? 'trust');
-  const passphrase = await resolvePassphrase(resolved, ctx);
+  const passphrase = await resolvePassphrase(resolved, ctx, options.passFlag);
   if (resolved.passSpec?.value === 'stdin' && [resolved.cert, resolved.key, resolved.ca].some((s) => s?.value === '-')) {
     throw new MtlsError('MTLS_CONFLICTING_INPUTS', '--pass stdin and a credential from standard input (-) cannot both be used.');
   }
-  const loaded = await loadCredentials({
-    ...(resolved.cert ? { cert: resolved.cert } : {}),
-    ...(resolved.key ? { key: resolved.key } : {}),
-    ...(resolved.ca ? { ca: resolved.ca } : {}),
-    ...(resolved.certType ? { certType: resolved.certType } : {}),
-    ...(passphrase ? { passphrase } : {}),
-    cwd: io.cwd,
-    readStdin: onceStdin(ctx),
-  });
+  // Standard input is read once: with a credential on it, the retry after a prompt could not read it again.
+  const fromStdin = [resolved.cert, resolved.key, resolved.ca].some((s) => s?.value === '-');
+  const load = (secret: Secret | undefined) =>
+    loadCredentials({
+      ...(resolved.cert ? { cert: resolved.cert } : {}),
+      ...(resolved.key ? { key: resolved.key } : {}),
+      ...(resolved.ca ? { ca: resolved.ca } : {}),
+      ...(resolved.certType ? { certType: resolved.certType } : {}),
+      ...(secret ? { passphrase: secret } : {}),
+      cwd: io.cwd,
+      readStdin: onceStdin(ctx),
+    });
+  const loaded = fromStdin ? await load(passphrase) : await withPassphrasePrompt(ctx, passphrase, load);
   if (loaded.identity) {
     const { keySource, certSource } = loaded.identity;
     const from = keySource === certSource ? resolved.cert?.from : resolved.key?.from;
@@ -110,11 +115,13 @@ export function noteConfigUse(resolved: ResolvedCredentials, ctx: Context, verbo
   }
 }
 
-export async function resolvePassphrase(resolved: ResolvedCredentials, ctx: Context): Promise<Secret | undefined> {
+/** flag: the flag the spec was given with, when it is not --pass (p12 export's --key-pass). */
+export async function resolvePassphrase(resolved: ResolvedCredentials, ctx: Context, flag?: string): Promise<Secret | undefined> {
   if (!resolved.passSpec) return resolved.passphrase;
-  const secret = await resolveSecret(resolved.passSpec.value, { env: ctx.io.env, cwd: ctx.io.cwd, readStdin: onceStdin(ctx) });
+  const from = flag ?? (resolved.passSpec.from.startsWith('--') ? resolved.passSpec.from : '--pass');
+  const secret = await resolveSecret(resolved.passSpec.value, { env: ctx.io.env, cwd: ctx.io.cwd, readStdin: onceStdin(ctx), flag: from });
   if (secret.literal) {
-    ctx.warn('the passphrase was given on the command line, where other users can see it (ps, shell history); prefer --pass env:NAME or --pass file:PATH.');
+    ctx.warn(`the passphrase was given on the command line, where other users can see it (ps, shell history); prefer ${from} env:NAME or ${from} file:PATH.`);
   }
   return { origin: secret.origin, value: secret.value };
 }

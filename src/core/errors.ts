@@ -8,6 +8,11 @@ export interface MtlsErrorOptions {
   causes?: RankedCause[];
   /** Fixes specific to this case; shown before the catalog's generic ones. */
   fixes?: string[];
+  /**
+   * false: this case's fixes are complete, and the catalog's generic ones (with DIR, CERT, --pass
+   * placeholders) would only repeat them less precisely, or name another command's flag.
+   */
+  catalogFixes?: boolean;
   cause?: unknown;
 }
 
@@ -22,6 +27,7 @@ export class MtlsError extends Error {
   readonly details: Record<string, string | number | boolean | string[]>;
   readonly causes: RankedCause[] | undefined;
   readonly fixes: string[];
+  readonly catalogFixes: boolean;
 
   constructor(code: DiagnosisCode, summary: string, options: MtlsErrorOptions = {}) {
     super(summary, options.cause === undefined ? undefined : { cause: options.cause });
@@ -29,6 +35,7 @@ export class MtlsError extends Error {
     this.details = options.details ?? {};
     this.causes = options.causes;
     this.fixes = options.fixes ?? [];
+    this.catalogFixes = options.catalogFixes !== false;
   }
 
   /** The catalog's one-line title for the code. */
@@ -50,6 +57,7 @@ export class MtlsError extends Error {
       details: this.details,
       ...(this.causes ? { causes: this.causes } : {}),
       fixes: this.fixes,
+      ...(this.catalogFixes ? {} : { catalogFixes: false }),
     });
   }
 }
@@ -62,7 +70,7 @@ export function diagnose(
 ): Diagnosis {
   const entry = catalog[code];
   const fixes = [...(options.fixes ?? [])];
-  for (const fix of entry.fixes) if (!fixes.includes(fix)) fixes.push(fix);
+  if (options.catalogFixes !== false || fixes.length === 0) for (const fix of entry.fixes) if (!fixes.includes(fix)) fixes.push(fix);
   const diagnosis: Diagnosis = {
     code,
     title: entry.title,

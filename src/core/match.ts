@@ -48,7 +48,9 @@ export function matchKey(
     const elsewhere = keyBelongsTo.length > 0
       ? ` The key belongs to ${keyBelongsTo.map((o) => `'${o.name}' (${o.from})`).join(', ')}.`
       : ` No other certificate among the ${others.length} compared holds this key.`;
-    verdict = `The key in ${key.from} (${short(privateKey)}) does not belong to '${name}' in ${certificate.from} (${short(certKey)}).${elsewhere}`;
+    // A CA certificate compared with a leaf's key: the usual slip is ca.crt given as the certificate.
+    const ca = facts.isCa ? ` '${name}' is a CA certificate: it belongs to --cacert (or --client-ca for mtls serve), not to --cert.` : '';
+    verdict = `The key in ${key.from} (${short(privateKey)}) does not belong to '${name}' in ${certificate.from} (${short(certKey)}).${ca}${elsewhere}`;
   }
   return {
     matches,

@@ -62,7 +62,8 @@ function renderStep(step: DemoStep, index: number, url: string, style: ChalkInst
 }
 
 /** The demo as a story, for stdout: what was set up, each step from both ends, and how to do it by hand. */
-export function renderDemo(given: DemoReport, style: ChalkInstance): string {
+/** mtls: how to type mtls where the demo ran (`node bin/mtls.js` after `npm start`, when mtls is not on PATH). */
+export function renderDemo(given: DemoReport, style: ChalkInstance, mtls = 'mtls', onPath = true): string {
   const report = escapeControlsDeep(given);
   const url = report.url ?? 'https://127.0.0.1:PORT/';
   const out: string[] = [
@@ -80,12 +81,13 @@ export function renderDemo(given: DemoReport, style: ChalkInstance): string {
   else out.push(style.red(`${report.steps.length - passed} of ${report.steps.length} steps did not behave as expected.`));
   out.push(`The server was stopped and ${report.dir} removed.`, '');
   out.push(style.bold('Do it by hand:'));
+  if (!onPath) out.push(`  (mtls is not on your PATH: \`npm link\` puts it there; until then, type \`${mtls}\`)`);
   out.push(
-    '  mtls ca init                                        # pki/ca.crt, pki/ca.key',
-    '  mtls issue server localhost --san 127.0.0.1         # pki/localhost.crt, .key',
-    '  mtls issue client alice --san spiffe://demo.mtls.local/alice',
-    '  mtls serve --cert pki/localhost.crt --key pki/localhost.key --client-ca pki/ca.crt --port 8443 &',
-    '  mtls request https://127.0.0.1:8443/ --cert pki/alice.crt --key pki/alice.key --cacert pki/ca.crt',
+    `  ${mtls} ca init                                        # pki/ca.crt, pki/ca.key`,
+    `  ${mtls} issue server localhost --san 127.0.0.1         # pki/localhost.crt, .key`,
+    `  ${mtls} issue client alice --san spiffe://demo.mtls.local/alice`,
+    `  ${mtls} serve --cert pki/localhost.crt --key pki/localhost.key --client-ca pki/ca.crt --port 8443 &`,
+    `  ${mtls} request https://127.0.0.1:8443/ --cert pki/alice.crt --key pki/alice.key --cacert pki/ca.crt`,
     '',
   );
   return out.join('\n');

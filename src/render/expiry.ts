@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { ExpiryReport } from '../core/expiry/scan.js';
-import type { ExpiryRow, ExpiryStatus } from '../core/expiry/rows.js';
+import type { ExpiryCertificate, ExpiryRow, ExpiryStatus } from '../core/expiry/rows.js';
 import { relativeTime } from '../core/time/relative.js';
 import { escapeControlsDeep } from '../core/text/control-chars.js';
 import { wrapLine } from './wrap.js';
@@ -18,7 +18,8 @@ export function renderExpiry(given: ExpiryReport, style: ChalkInstance, now: Dat
   if (report.rows.length > 0) {
     const header = ['STATUS  ', 'EXPIRES   ', 'IN               ', 'LIFETIME    ', ' ROLE         ', 'NAME'];
     lines.push(style.dim(header.join(' ')));
-    for (const row of report.rows) lines.push(renderRow(row, style, now));
+    // One line per certificate: an intermediate in nine bundles is one line naming the nine files.
+    for (const row of report.unique ?? report.rows) lines.push(renderRow(row, style, now));
   }
   for (const u of report.unreachable) lines.push(`${style.red('unreachable')} ${u.endpoint}: ${withoutPrefix(u.reason, `${u.endpoint}: `)} ${style.dim(`[${u.code}]`)}`);
   for (const s of report.skipped) lines.push(`${style.yellow('skipped')} ${s.source}: ${s.reason}`);
@@ -33,14 +34,20 @@ function withoutPrefix(text: string, prefix: string): string {
   return text.startsWith(prefix) ? text.slice(prefix.length) : text;
 }
 
-function renderRow(row: ExpiryRow, style: ChalkInstance, now: Date): string {
+/** Where a certificate was found: its source (and place in it), or every one of them. */
+function placesOf(row: ExpiryRow | ExpiryCertificate): string {
+  const places = 'foundIn' in row ? row.foundIn : [row];
+  return places.map((p) => `${p.source}${p.origin === 'client' ? ' (client certificate sent)' : ''}${p.position > 0 ? ` #${p.position + 1}` : ''}`).join(', ');
+}
+
+function renderRow(row: ExpiryRow | ExpiryCertificate, style: ChalkInstance, now: Date): string {
   const paint = colourOf(row.status, style);
   const status = paint(row.status.padEnd(8));
   const expires = row.notAfter.slice(0, 10);
   const when = relativeTime(new Date(row.notAfter), now).padEnd(17);
   const used = Math.min(BAR_WIDTH, Math.max(0, Math.round(row.lifetimeUsed * BAR_WIDTH)));
   const bar = paint('━'.repeat(used)) + style.dim('─'.repeat(BAR_WIDTH - used));
-  const where = `${row.source}${row.origin === 'client' ? ' (client certificate sent)' : ''}${row.position > 0 ? ` #${row.position + 1}` : ''}`;
+  const where = placesOf(row);
   const sunset = row.clientAuthSunset ? style.yellow(` ⚠ clientAuth ends ${row.clientAuthSunset.date}`) : '';
   return `${status} ${expires} ${when} ${bar}  ${row.role.padEnd(12)} ${style.bold(row.name)} ${style.dim(where)}${sunset}`;
 }
@@ -61,7 +68,9 @@ function colourOf(status: ExpiryStatus, style: ChalkInstance): (text: string) =>
 
 function summary(report: ExpiryReport, style: ChalkInstance): string {
   const { counts } = report;
-  const parts = [`${counts.certificates} certificate${counts.certificates === 1 ? '' : 's'} from ${counts.files} file${counts.files === 1 ? '' : 's'}${counts.endpoints > 0 ? ` and ${counts.endpoints} endpoint${counts.endpoints === 1 ? '' : 's'}` : ''}`];
+  const distinct = counts.uniqueCertificates ?? counts.certificates;
+  const copies = distinct < counts.certificates ? ` (${counts.certificates} counting repeats)` : '';
+  const parts = [`${distinct} certificate${distinct === 1 ? '' : 's'}${copies} from ${counts.files} file${counts.files === 1 ? '' : 's'}${counts.endpoints > 0 ? ` and ${counts.endpoints} endpoint${counts.endpoints === 1 ? '' : 's'}` : ''}`];
   if (counts.expired > 0) parts.push(style.red(`${counts.expired} expired`));
   if (counts.failing > counts.expired) parts.push(style.red(`${counts.failing - counts.expired} within --fail ${report.fail}`));
   if (counts.warning > 0) parts.push(style.yellow(`${counts.warning} within --warn ${report.warn}`));

@@ -13,7 +13,9 @@ test('mtls demo: exit 0, the echo, each failure with its diagnosis and the serve
   for (const logged of ['MTLS_SERVE_NO_CLIENT_CERT', 'MTLS_SERVE_CLIENT_UNKNOWN_CA', 'MTLS_CERT_EXPIRED']) assert.match(result.stdout, new RegExp(`refused 127\\.0\\.0\\.1: .*\\[${logged}`));
   assert.match(result.stdout, /SPIFFE ID\s+spiffe:\/\/demo\.mtls\.local\/alice/);
   assert.match(result.stdout, /All 4 steps behaved as expected\./);
-  assert.match(result.stdout, /mtls serve --cert pki\/localhost\.crt --key pki\/localhost\.key --client-ca pki\/ca\.crt/);
+  // mtls is not on PATH here, so the lines to copy say how to run this very bin (and npm link).
+  assert.match(result.stdout, /node \S*bin\/mtls\.js serve --cert pki\/localhost\.crt --key pki\/localhost\.key --client-ca pki\/ca\.crt/);
+  assert.match(result.stdout, /npm link/);
   const dir = /\/\S*mtls-demo-\w+/.exec(result.stdout)?.[0];
   assert.ok(dir && !existsSync(dir), `the temporary folder ${dir} is removed`);
 });

@@ -34,7 +34,8 @@ const SHAPES: Record<string, string> = {
   quotes: `"${KEY}"`,
   'KEY= prefix': `KEY=${KEY}`,
   'export prefix': `export MTLS_KEY_PATH='${KEY}'`,
-  'literal \\n': `-----BEGIN PRIVATE KEY-----\\n${KEY}\\n-----END PRIVATE KEY-----\\n`,
+  // Literal \n alone is read (how CI secret stores carry a PEM); inside quotes it is still refused.
+  'literal \\n in quotes': `"-----BEGIN PRIVATE KEY-----\\n${KEY}\\n-----END PRIVATE KEY-----\\n"`,
   'trailing ;': `${KEY};`,
 };
 

@@ -96,7 +96,7 @@ test('a wrong passphrase says which kind of encrypted key it is, and never shows
 
 test('PKCS#12 with a wrong or missing password', async () => {
   await expectCode(loadCredential(fixture('client-modern-aes256.p12'), { passphrase: WRONG }), 'MTLS_P12_WRONG_PASSWORD', WRONG.value);
-  const missing = await expectCode(loadCredential(fixture('client-legacy-rc2-3des.p12')), 'MTLS_P12_WRONG_PASSWORD');
+  const missing = await expectCode(loadCredential(fixture('client-legacy-rc2-3des.p12')), 'MTLS_P12_NO_PASSWORD');
   assert.match(missing.message, /no password was given/);
 });
 
@@ -140,6 +140,21 @@ test('a value that is neither a file nor clean base64 is described, never quoted
   const cut = await expectCode(loadCredential(`${quoted.slice(0, 41)}'`, { label: '--key' }), 'MTLS_NOT_A_CREDENTIAL');
   assert.match(cut.message, /^The 42-character value from --key \(looks like base64, with surrounding quotes\) is neither/);
   assert.ok(!JSON.stringify({ m: cut.message, d: cut.details }).includes('LS0tLS1'));
+});
+
+test('a PEM on one line with literal \\n (a .env file, a CI secret, octokit) is read; inside quotes or NAME= it is still refused', async () => {
+  const keyPem = readFileSync(fixture('client-key-pkcs8.pem'), 'utf8');
+  const oneLine = keyPem.replace(/\n/g, '\\n');
+  const loaded = await loadCredential(oneLine, { label: '--key', secret: true });
+  assert.equal(loaded.keys[0]?.facts.spkiSha256, CLIENT_KEY);
+  assert.equal(loaded.origin, 'inline PEM (--key)');
+  const crlf = await loadCredential(readFileSync(fixture('client.pem'), 'utf8').replace(/\n/g, '\\r\\n'));
+  assert.equal(crlf.certificates[0]?.facts.fingerprintSha256, CLIENT_FINGERPRINT);
+  for (const wrapped of [`'${oneLine}'`, `MTLS_KEY=${oneLine}`, `${oneLine};`]) {
+    const error = await expectCode(loadCredential(wrapped, { label: '--key', secret: true }), 'MTLS_VALUE_WRAPPED');
+    assert.doesNotMatch(error.message, /literal \\n/, 'literal \\n is not named as something to remove');
+    assert.match(error.fixes.join(' '), /literal \\n may stay/);
+  }
 });
 
 test('an identity: key checked against the leaf before any use; bundles are reordered leaf first', async () => {

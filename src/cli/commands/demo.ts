@@ -1,5 +1,6 @@
 import type { CommandAction } from '../action.js';
 import { runDemo } from '../demo/script.js';
+import { invocation } from '../invocation.js';
 import { diagnose } from '../../core/errors.js';
 import { renderDemo } from '../../render/demo.js';
 import { renderDiagnosis } from '../../render/diagnosis.js';
@@ -18,7 +19,10 @@ const demo: CommandAction = async (_args, _flags, ctx) => {
     for (const remove of removers) remove?.();
   }
   if (ctx.json) ctx.print(toJsonDocument('demo', { ...report }));
-  else ctx.print(renderDemo(report, ctx.out));
+  else {
+    const how = invocation(ctx.io.env, ctx.io.cwd);
+    ctx.print(renderDemo(report, ctx.out, how.command, how.onPath));
+  }
   if (!report.ok && !report.interrupted) {
     const failed = report.steps.filter((s) => !s.passed).map((s) => `${s.id} (expected ${s.expected ?? 'success'}, got ${s.diagnosis?.code ?? `HTTP ${s.status ?? '—'}`})`);
     ctx.io.stderr.write(renderDiagnosis(diagnose('MTLS_DEMO_STEP_FAILED', `Demo step(s) that did not behave as expected: ${failed.join(', ')}.`), ctx.err));

@@ -35,7 +35,9 @@ const expiry: CommandAction<ExpiryOptions> = async (args, options, ctx) => {
   const { parseEndpoint } = missing.length > 0 ? await import('../../tls/endpoint.js') : { parseEndpoint: () => null };
   // An endpoint is named by its label: the URL less any credentials, which a TLS check never uses.
   const targets: ExpiryTarget[] = args.map((value) => {
-    const endpoint = missing.includes(value) ? parseEndpoint(value) : null;
+    const endpoint = missing.includes(value) ? parseEndpoint(value) ?? parseEndpoint(value.replace(/^([^/]+:\d{1,5})\/$/, '$1')) : null;
+    // host:port/ (copied from a URL): the endpoint host:port, said so once.
+    if (endpoint && endpoint.label !== value && !/^https:/i.test(value)) ctx.note(`note: reading ${endpoint.label}/ as the endpoint ${endpoint.label}.`);
     if (endpoint) return { kind: 'endpoint', value: endpoint.label };
     const refused = missing.includes(value) ? notAnEndpoint(value, 'expiry') : null;
     if (refused) throw refused;

@@ -4,7 +4,10 @@ import type { CommandAction } from '../action.js';
 import { onceStdin, resolvePassphrase, warnIfKeyOnCommandLine } from '../credentials.js';
 import { resolveCredentials } from '../../config/resolve.js';
 import { loadCredential } from '../../core/load/index.js';
-import type { InputFormat, LoadedSource } from '../../core/load/types.js';
+import type { InputFormat, LoadedSource, Secret } from '../../core/load/types.js';
+import { withPassphrasePrompt } from '../prompt.js';
+import { safeToQuote } from '../../core/load/quote.js';
+import { shellArg } from '../shell-word.js';
 import { MtlsError } from '../../core/errors.js';
 import { certificatesNear, matchKey, type CertificateCandidate } from '../../core/match.js';
 import { renderMatch } from '../../render/match.js';
@@ -18,11 +21,13 @@ interface MatchOptions {
 
 const match: CommandAction<MatchOptions> = async (args, options, ctx) => {
   const resolved = await resolveCredentials({ ...(options.pass ? { pass: options.pass } : {}) }, { env: ctx.io.env, cwd: ctx.io.cwd });
-  const passphrase = await resolvePassphrase(resolved, ctx);
-  const sources: LoadedSource[] = [];
-  for (const [i, value] of args.entries()) {
-    sources.push(
-      await loadCredential(value, {
+  const given = await resolvePassphrase(resolved, ctx);
+  // An encrypted key or a PKCS#12 with no passphrase given: asked for on a terminal (prompt.ts).
+  const read = async (passphrase: Secret | undefined) => {
+    const loaded: LoadedSource[] = [];
+    // One after the other: the first argument's problem is the one reported.
+    for (const [i, value] of args.entries()) {
+      loaded.push(await loadCredential(value, {
         ...(i === 0 && options.certType ? { format: options.certType } : {}),
         ...(passphrase ? { passphrase } : {}),
         cwd: ctx.io.cwd,
@@ -30,18 +35,26 @@ const match: CommandAction<MatchOptions> = async (args, options, ctx) => {
         role: i === 0 ? 'certificate' : 'private key',
         // The second argument is a key: a bare word there is never quoted back.
         ...(i > 0 ? { secret: true } : {}),
-      }),
-    );
-    warnIfKeyOnCommandLine(sources[i] as LoadedSource, 'an argument', ctx);
-  }
+      }));
+    }
+    return loaded;
+  };
+  const sources: LoadedSource[] = args.includes('-') ? await read(given) : await withPassphrasePrompt(ctx, given, read);
+  for (const source of sources) warnIfKeyOnCommandLine(source, 'an argument', ctx);
   const [first, ...rest] = sources as [LoadedSource, ...LoadedSource[]];
   const cert = first.certificates[0];
-  if (!cert) throw new MtlsError('MTLS_WRONG_CONTENT', `${first.origin} holds no certificate; the first argument must be the certificate.`, { fixes: ['Put the certificate first: `mtls match CERT KEY`.'] });
+  const word = (value: string | undefined) => (value !== undefined && value !== '-' && safeToQuote(value) ? shellArg(value) : null);
+  if (!cert) {
+    // The two arguments swapped: the command the other way round.
+    const swapped = args.length === 2 && first.keys.length > 0 && word(args[1]) && word(args[0]) ? `mtls match ${word(args[1])} ${word(args[0])}` : 'mtls match CERT KEY';
+    throw new MtlsError('MTLS_WRONG_CONTENT', `${first.origin} holds no certificate; the first argument must be the certificate.`, { fixes: [`Put the certificate first: \`${swapped}\`.`], catalogFixes: false });
+  }
   const keySource = rest.find((s) => s.keys.length > 0) ?? (first.keys.length > 0 ? first : undefined);
   const key = keySource?.keys[0];
   if (!keySource || !key) {
     throw new MtlsError('MTLS_USAGE', `No private key to compare: ${args.length === 1 ? `${first.origin} holds none` : 'none of the files holds one'}.`, {
-      fixes: ['`mtls match CERT KEY`, or `mtls match FILE.p12 --pass env:NAME` for a PKCS#12 file.'],
+      fixes: [`\`mtls match ${word(args[0]) ?? 'CERT'} ${siblingKey(args[0], ctx.io.cwd) ?? 'KEY'}\`, or \`mtls match FILE.p12 --pass env:NAME\` for a PKCS#12 file.`],
+      catalogFixes: false,
     });
   }
 
@@ -63,5 +76,12 @@ const match: CommandAction<MatchOptions> = async (args, options, ctx) => {
   else ctx.print(renderMatch(result, ctx.out));
   return result.matches ? 0 : 1;
 };
+
+/** NAME.key next to NAME.crt, when it is there (mtls issue writes them side by side). */
+function siblingKey(cert: string | undefined, cwd: string): string | null {
+  if (!cert || cert === '-' || !safeToQuote(cert)) return null;
+  const key = cert.replace(/\.(crt|pem|cer)$/i, '.key');
+  return key !== cert && existsSync(resolve(cwd, key)) ? shellArg(key) : null;
+}
 
 export default match;

@@ -11,8 +11,10 @@ import { parseSan, type SanEntry } from '../../core/pki/san.js';
 import type { PkiResult } from '../../core/pki/result.js';
 import type { ValidityRequest } from '../../core/pki/validity.js';
 import { toJsonDocument } from '../../render/json.js';
-import { renderIssuedAndNext, renderWrittenFiles } from '../../render/pki.js';
+import { displayPath, renderIssuedAndNext, renderWrittenFiles } from '../../render/pki.js';
+import type { CaRetry } from '../../core/pki/store.js';
 import { escapeControls } from '../../core/text/control-chars.js';
+import { shellArg } from '../shell-word.js';
 
 export interface PkiFlags {
   dir: string;
@@ -39,12 +41,12 @@ export async function caPassphrase(flags: PkiFlags, ctx: Context): Promise<Secre
 }
 
 /** --encrypt-key needs a non-empty passphrase; an empty one would only look protected. */
-export async function newKeyPassphrase(flags: PkiFlags & { encryptKey?: boolean }, ctx: Context): Promise<Secret | undefined> {
+export async function newKeyPassphrase(flags: PkiFlags & { encryptKey?: boolean }, ctx: Context, example = 'mtls ca init --encrypt-key --pass env:CA_PASS'): Promise<Secret | undefined> {
   if (!flags.encryptKey) return undefined;
   const secret = await caPassphrase(flags, ctx);
   if (!secret || secret.value === '') {
     throw new MtlsError('MTLS_USAGE', '--encrypt-key needs a passphrase: --pass env:NAME, --pass file:PATH, --pass stdin, or MTLS_KEY_PASSPHRASE.', {
-      fixes: ['`mtls ca init --encrypt-key --pass env:CA_PASS` (and the same --pass on every command that signs).'],
+      fixes: [`\`${example}\` after \`export ${/env:(\w+)/.exec(example)?.[1] ?? 'CA_PASS'}=…\`${example.startsWith('mtls ca') ? ' (and the same --pass on every command that signs)' : ''}.`],
     });
   }
   return secret;
@@ -103,13 +105,29 @@ export function passSpecHint(spec: string | undefined, placeholder: string): str
   return spec?.startsWith('env:') || spec?.startsWith('file:') ? spec : placeholder;
 }
 
-/** A command line fragment naming a folder, as the user would type it. */
+/** A command line fragment naming a folder, as the user would type it (none for the default ./pki). */
 export function dirArg(dir: string, ctx: Context): string {
   const shown = displayDir(dir, ctx);
-  return shown === 'pki' ? '' : ` --dir ${shown}`;
+  return shown === 'pki' ? '' : ` --dir ${shellArg(shown)}`;
 }
 
 export function displayDir(dir: string, ctx: Context): string {
   const base = resolve(ctx.io.cwd);
   return dir === base ? '.' : dir.startsWith(`${base}/`) ? dir.slice(base.length + 1) : dir;
+}
+
+export { shellArg };
+
+/** A file path for a suggested command: relative to the working directory when inside it, quoted when needed. */
+export function pathArg(path: string, ctx: Context): string {
+  return shellArg(displayPath(path, ctx.io.cwd));
+}
+
+/**
+ * What a PKI command suggests when its --dir holds no CA: itself again, pointed at the CA folders
+ * found near the working directory and `near` (with `--dir FOLDER`; without it for ./pki).
+ */
+export function caRetry(ctx: Context, command: (dirArgument: string) => string, near: string[], create = true): CaRetry {
+  const at = (dir: string) => (dir === 'CA_FOLDER' ? ' --dir CA_FOLDER' : dirArg(dir, ctx));
+  return { command: (dir) => command(at(dir)), show: (dir) => shellArg(displayDir(dir, ctx)), near: [...near, ctx.io.cwd], create };
 }

@@ -106,12 +106,19 @@ ${EXIT_CODES_HELP}`);
     .command('csr')
     .argument('<name>', 'CN=NAME and the file names')
     .summary('a new key and a certificate request for an enterprise CA: DIR/NAME.key, DIR/NAME.csr')
-    .option('--san <name>', 'DNS:, IP:, URI: or email: name to request (repeatable)', collect);
-  addCommonOptions(addSubjectOptions(addKeyTypeOption(csr)));
+    .description('Write a new private key DIR/NAME.key and a certificate request DIR/NAME.csr (CN=NAME, the --san names). Send the CSR to your CA, or sign it with a local one: `mtls sign DIR/NAME.csr --server --dir CA_FOLDER`.')
+    .option('--san <name>', 'DNS:, IP:, URI: or email: name to request (repeatable)', collect)
+    // csr uses no CA: --dir is only where its two files go, and --pass only protects the new key.
+    .option('--dir <dir>', 'the folder for NAME.key and NAME.csr (no CA is needed)', 'pki')
+    .option('--force', 'replace existing files (never done without it)')
+    .option('--encrypt-key', 'encrypt NAME.key (PKCS#8, AES-256-CBC) with the --pass passphrase')
+    .option('--pass <spec>', 'with --encrypt-key: the passphrase for NAME.key: env:NAME, file:PATH, stdin, or a literal')
+    .option('--env-prefix <name>', 'with --encrypt-key: read NAME_KEY_PASSPHRASE (wins over MTLS_KEY_PASSPHRASE)');
+  addJsonOption(addSubjectOptions(addKeyTypeOption(csr)));
   csr.addHelpText('after', `
 Examples:
   $ mtls csr api.example.com --san api.example.com --org "Example Inc" --dir .
-  $ mtls csr alice --dir certs
+  $ mtls csr alice --dir certs --encrypt-key --pass env:KEY_PASS
 ${EXIT_CODES_HELP}`);
   csr.action(lazyAction(runner, () => import('../commands/csr.js')));
 

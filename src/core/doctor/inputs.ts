@@ -40,7 +40,7 @@ export interface LoadedInputs {
 
 type Kind = 'cert' | 'key' | 'ca';
 const TITLES: Record<Kind, string> = { cert: 'Certificate file', key: 'Key file', ca: 'CA file' };
-const PASSPHRASE_CODES = new Set(['MTLS_KEY_ENCRYPTED_NO_PASSPHRASE', 'MTLS_KEY_WRONG_PASSPHRASE', 'MTLS_P12_WRONG_PASSWORD', 'MTLS_PASSPHRASE_SOURCE']);
+const PASSPHRASE_CODES = new Set(['MTLS_KEY_ENCRYPTED_NO_PASSPHRASE', 'MTLS_P12_NO_PASSWORD', 'MTLS_KEY_WRONG_PASSPHRASE', 'MTLS_P12_WRONG_PASSWORD', 'MTLS_PASSPHRASE_SOURCE']);
 
 /** A check that ran into an MtlsError: the error's code, message and first fix. */
 export function checkFromError(id: string, title: string, error: MtlsError, file?: string): DoctorCheck {

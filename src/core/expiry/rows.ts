@@ -110,3 +110,30 @@ function timedRow(row: Untimed, notBefore: Date, notAfter: Date, now: Date, thre
     failing,
   };
 }
+
+/** Where one certificate was found: every file (or endpoint) holding it, and its place there. */
+export interface FoundIn {
+  source: string;
+  origin: ExpiryRow['origin'];
+  position: number;
+}
+
+/** One certificate however many bundles carry it (an intermediate in nine chain files is one row). */
+export type ExpiryCertificate = ExpiryRow & { foundIn: FoundIn[] };
+
+/**
+ * Rows of the same certificate (same SHA-256 fingerprint, same kind) folded into the first, in
+ * the rows' order, with every place it was found. Machine formats keep one row per source (a
+ * metric per file); people read one line per certificate.
+ */
+export function uniqueCertificates(rows: ExpiryRow[]): ExpiryCertificate[] {
+  const byFingerprint = new Map<string, ExpiryCertificate>();
+  for (const row of rows) {
+    const key = `${row.kind} ${row.fingerprintSha256}`;
+    const place = { source: row.source, origin: row.origin, position: row.position };
+    const seen = byFingerprint.get(key);
+    if (!seen) byFingerprint.set(key, { ...row, foundIn: [place] });
+    else if (!seen.foundIn.some((f) => f.source === place.source && f.origin === place.origin && f.position === place.position)) seen.foundIn.push(place);
+  }
+  return [...byFingerprint.values()];
+}

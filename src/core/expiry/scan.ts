@@ -4,7 +4,7 @@ import { summarizeCertificate, type CertificateSummary } from '../certificate/su
 import { MtlsError } from '../errors.js';
 import { BoundedFileReader, MAX_INPUT_BYTES, MAX_SCANNED_FILE_BYTES, megabytes } from '../fs/read.js';
 import { certificatesInBytes, certificatesInPlainBytes, isPkcs12, type FileCertificates } from './read.js';
-import { crlRow, expiryRow, type ExpiryRow, type Thresholds } from './rows.js';
+import { crlRow, expiryRow, uniqueCertificates, type ExpiryCertificate, type ExpiryRow, type Thresholds } from './rows.js';
 import { crlsInBytes, type CrlSummary } from '../revocation/crl-summary.js';
 import { clientAuthSunsetFor, clientAuthSunsetWarning } from '../public-ca/client-auth-sunset.js';
 import { forEachLimited, walkEntries } from './walk.js';
@@ -41,8 +41,10 @@ export interface ExpiryReport {
   now: string;
   warn: string;
   fail: string;
-  /** Sorted by notAfter, soonest first. */
+  /** Sorted by notAfter, soonest first; one per certificate per source (a CA in three bundles is three rows). */
   rows: ExpiryRow[];
+  /** The same, one per certificate (by fingerprint), with every source it was found in. */
+  unique: ExpiryCertificate[];
   /** Files and certificates that could not be read, with the reason (and its diagnosis code, when one applies). */
   skipped: { source: string; reason: string; code?: string }[];
   /** Endpoints that could not be reached. */
@@ -51,7 +53,8 @@ export interface ExpiryReport {
   warnings: { source: string; name: string; warning: string }[];
   /** Files in folders that hold no certificate (keys, other files): passed over quietly. */
   ignoredFiles: number;
-  counts: { files: number; endpoints: number; certificates: number; expired: number; failing: number; warning: number };
+  /** certificates: rows; uniqueCertificates: distinct certificates (by fingerprint). */
+  counts: { files: number; endpoints: number; certificates: number; uniqueCertificates: number; expired: number; failing: number; warning: number };
   /** Nothing is past --fail and every endpoint answered. */
   ok: boolean;
 }
@@ -173,11 +176,13 @@ export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOpt
   // Ties by path in code-point order: the same on every machine and locale (and no ICU start-up).
   rows.sort((a, b) => a.remainingMs - b.remainingMs || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0) || a.position - b.position);
   const failing = rows.filter((r) => r.failing).length;
+  const unique = uniqueCertificates(rows);
   return {
     now: options.now.toISOString(),
     warn: options.thresholds.warn.text,
     fail: options.thresholds.fail.text,
     rows,
+    unique,
     skipped,
     unreachable,
     warnings: rows.flatMap((r) => (r.clientAuthSunset ? [{ source: r.source, name: r.name, warning: r.clientAuthSunset.warning }] : [])),
@@ -186,6 +191,7 @@ export async function scanExpiry(targets: ExpiryTarget[], options: ExpiryScanOpt
       files: progress.files,
       endpoints: targets.length - paths.length,
       certificates: rows.length,
+      uniqueCertificates: unique.length,
       expired: rows.filter((r) => r.status === 'expired').length,
       failing,
       warning: rows.filter((r) => r.status === 'warn').length,

@@ -208,9 +208,11 @@ function decodePkcs12(readers: Readers, bytes: Buffer, origin: string, options: 
     contents = readers.readPkcs12(bytes, password ?? '');
   } catch (error) {
     if (error instanceof MtlsError && error.code === 'MTLS_P12_WRONG_PASSWORD') {
-      const summary = password === undefined
-        ? `${origin} is a password-protected PKCS#12 file, and no password was given.`
-        : `${origin}: the password from ${options.passphrase?.origin} does not open this PKCS#12 file (its MAC check fails).`;
+      // No password at all is a missing one, not a wrong one: the fix is to give it.
+      if (password === undefined) {
+        throw new MtlsError('MTLS_P12_NO_PASSWORD', `${origin} is a password-protected PKCS#12 file, and no password was given.`, { details: { origin }, cause: error });
+      }
+      const summary = `${origin}: the password from ${options.passphrase?.origin} does not open this PKCS#12 file (its MAC check fails).`;
       throw new MtlsError('MTLS_P12_WRONG_PASSWORD', summary, { details: { origin }, cause: error });
     }
     if (error instanceof MtlsError) throw new MtlsError(error.code, `${origin}: ${error.message}`, { details: error.details, fixes: error.fixes, cause: error });

@@ -57,7 +57,15 @@ export async function loadCredentials(request: IdentityRequest): Promise<LoadedC
   if (request.cert) {
     const certSource = await loadCredential(request.cert.value, { ...common, ...(request.certType ? { format: request.certType } : {}), ...inputFlags(request.cert), label: request.cert.from });
     if (certSource.certificates.length === 0) {
-      throw new MtlsError('MTLS_WRONG_CONTENT', `${certSource.origin} (${request.cert.from}) holds no certificate${describeFound(certSource)}.`);
+      // A CSR where its signed certificate belongs: the step left is signing it.
+      const csr = certSource.csrs.length > 0 && certSource.keys.length === 0;
+      const path = sourcePath(certSource);
+      throw new MtlsError('MTLS_WRONG_CONTENT', `${named(certSource, request.cert.from)} holds no certificate${describeFound(certSource)}.`, csr ? {
+        fixes: [
+          `Sign it to get the certificate: \`mtls sign ${path ?? 'FILE.csr'} --client\` with a local CA (\`--server\` for a server certificate, \`--dir\` for the CA folder), or send it to your CA; then pass the .crt with ${request.cert.from}.`,
+        ],
+        catalogFixes: false,
+      } : {});
     }
     let keySource = certSource;
     if (request.key) {
@@ -74,9 +82,9 @@ export async function loadCredentials(request: IdentityRequest): Promise<LoadedC
           fixes: ['Pass the key with `--key FILE` (or MTLS_KEY_PATH).'],
         });
       }
-      throw new MtlsError('MTLS_WRONG_CONTENT', `${keySource.origin} (${request.key.from}) holds no private key${describeFound(keySource)}.`);
+      throw new MtlsError('MTLS_WRONG_CONTENT', `${named(keySource, request.key.from)} holds no private key${describeFound(keySource)}.`);
     }
-    const certificates = orderLeafFirst(certSource.certificates, key);
+    const certificates = orderLeafFirst(certSource.certificates, key, request.cert.from, sourcePath(certSource), sourcePath(keySource));
     const leafWasAt = certSource.certificates.indexOf(certificates[0] as ParsedCertificate);
     identity = { certificates, key, certSource, keySource, ...(leafWasAt > 0 ? { leafWasAt } : {}) };
   } else if (request.key) {
@@ -88,7 +96,7 @@ export async function loadCredentials(request: IdentityRequest): Promise<LoadedC
   if (request.ca) {
     const source = await loadCredential(request.ca.value, { ...common, ...inputFlags(request.ca), label: request.ca.from });
     if (source.certificates.length === 0) {
-      throw new MtlsError('MTLS_WRONG_CONTENT', `${source.origin} (${request.ca.from}) holds no CA certificate${describeFound(source)}.`);
+      throw new MtlsError('MTLS_WRONG_CONTENT', `${named(source, request.ca.from)} holds no CA certificate${describeFound(source)}.`);
     }
     ca = { certificates: source.certificates, source };
   }
@@ -103,20 +111,32 @@ function inputFlags(input: CredentialInput): { secret?: boolean; inline?: boolea
  * The certificate whose public key is the key's goes first. When none matches, the pair can
  * never complete a handshake, so this is caught here, before any traffic.
  */
-function orderLeafFirst(certificates: ParsedCertificate[], key: LoadedKey): ParsedCertificate[] {
+function orderLeafFirst(certificates: ParsedCertificate[], key: LoadedKey, certFlag: string, certPath: string | null, keyPath: string | null): ParsedCertificate[] {
   const index = certificates.findIndex((c) => c.facts.publicKey.spkiSha256 === key.facts.spkiSha256);
   const first = certificates[0] as ParsedCertificate;
   if (index < 0) {
-    throw new MtlsError(
-      'MTLS_KEY_CERT_MISMATCH',
-      `The private key does not belong to the certificate "${first.facts.subject}".`,
-      {
-        details: {
-          certificatePublicKey: first.facts.publicKey.spkiSha256,
-          keyPublicKey: key.facts.spkiSha256,
+    const details = { certificatePublicKey: first.facts.publicKey.spkiSha256, keyPublicKey: key.facts.spkiSha256 };
+    const matchCommand = `mtls match ${certPath ?? 'CERT'} ${keyPath ?? 'KEY'}`;
+    // Only CA certificates: the ca.crt given where the leaf goes, a mistake the mismatch alone hides.
+    if (certificates.every((c) => c.facts.isCa)) {
+      throw new MtlsError(
+        'MTLS_KEY_CERT_MISMATCH',
+        `${certFlag} holds a CA certificate ("${first.facts.subject}"), not a certificate of its own: the private key does not belong to it.`,
+        {
+          details,
+          fixes: [
+            `A CA certificate goes to --cacert (the CA a client trusts for the server) or --client-ca (mtls serve: the CA it trusts for clients); give ${certFlag} the certificate issued for this key.`,
+            `See which certificate this key belongs to: \`${matchCommand}\` (it tries the other certificates in the folder).`,
+          ],
+          catalogFixes: false,
         },
-      },
-    );
+      );
+    }
+    throw new MtlsError('MTLS_KEY_CERT_MISMATCH', `The private key does not belong to the certificate "${first.facts.subject}".`, {
+      details,
+      fixes: [`Find the key that belongs: \`${matchCommand}\` (it also tries other certificates in the folder).`],
+      catalogFixes: false,
+    });
   }
   if (index === 0) return certificates;
   const leaf = certificates[index] as ParsedCertificate;
@@ -129,4 +149,14 @@ function describeFound(source: LoadedSource): string {
   if (source.csrs.length > 0) found.push('a certificate request');
   if (source.certificates.length > 0) found.push('certificates');
   return found.length > 0 ? ` (it holds ${found.join(' and ')})` : '';
+}
+
+/** "client.pem (--cert)"; an origin that already names the flag ("inline PEM (--cert)") is not told twice. */
+function named(source: LoadedSource, from: string): string {
+  return source.origin.includes(`(${from})`) || source.origin === from ? source.origin : `${source.origin} (${from})`;
+}
+
+/** The path a source was read from, when it was a file (to put in a command). */
+function sourcePath(source: LoadedSource): string | null {
+  return /^(inline PEM|base64 value|standard input)\b/.test(source.origin) || /\s/.test(source.origin) ? null : source.origin;
 }

@@ -43,8 +43,14 @@ export async function readInput(value: string, options: ReadInputOptions = {}): 
     return { bytes, origin: 'standard input', fromBase64: false };
   }
   if (value.includes('-----BEGIN ')) {
-    // One line with literal "\n" where the line breaks were: a PEM pasted into a .env file or JSON.
-    if (!value.includes('\n') && /-----BEGIN [^\n]*\\n/.test(value)) throw unusableValue(value, options, () => false);
+    // One line with literal "\n" where the line breaks were: how .env files, CI secret stores and
+    // octokit carry a PEM. Read it when that is the only wrapping (the \n cannot belong to a PEM,
+    // so nothing is guessed); quotes, NAME= and the rest around it are still refused (quote.ts).
+    if (!value.includes('\n') && /-----BEGIN [^\n]*\\n/.test(value)) {
+      const { inner, wrappers } = unwrapEnvShape(value);
+      if (wrappers.length !== 1 || wrappers[0] !== LITERAL_NEWLINES) throw unusableValue(value, options, () => false);
+      return { bytes: Buffer.from(inner, 'utf8'), origin: options.label ? `inline PEM (${options.label})` : 'inline PEM', fromBase64: false };
+    }
     return { bytes: Buffer.from(value, 'utf8'), origin: options.label ? `inline PEM (${options.label})` : 'inline PEM', fromBase64: false };
   }
   if (value.trim() === '') throw new MtlsError('MTLS_INPUT_EMPTY', `${options.label ?? 'The input'} is empty.`);
@@ -91,9 +97,11 @@ function unusableValue(value: string, options: ReadInputOptions, isFile: (path: 
     const usable = inner.includes('-----BEGIN ') ? 'PEM text' : decodeBase64Value(inner) ? 'base64 of a certificate, key or PKCS#12' : isFile(inner) ? `the file ${inner}` : null;
     if (usable) {
       const described = `The ${value.length}-character value${label ? ` from ${label}` : ''}`;
+      // Literal \n are read once the rest is off: only what must be removed is named.
+      const named = wrappers.length > 1 ? wrappers.filter((w) => w !== LITERAL_NEWLINES) : wrappers;
       const summary = wrappers.length === 1 && wrappers[0] === LITERAL_NEWLINES
         ? `${described} is ${usable} with ${LITERAL_NEWLINES}.`
-        : `${described} has ${joinWords(wrappers)}; without ${wrappers.length === 1 && wrappers[0] !== 'surrounding quotes' ? 'it' : 'them'}, it would be ${usable}.`;
+        : `${described} has ${joinWords(named)}; without ${named.length === 1 && named[0] !== 'surrounding quotes' ? 'it' : 'them'}, it would be ${usable}.`;
       return new MtlsError('MTLS_VALUE_WRAPPED', summary, {
         fixes: [wrappedFix(label, wrappers)],
       });
@@ -157,10 +165,11 @@ function passwordFix(label: string | undefined, file: string): string {
 function wrappedFix(label: string | undefined, wrappers: string[]): string {
   const removable = wrappers.filter((w) => w !== LITERAL_NEWLINES).map(bare);
   const where = label?.startsWith('env:') ? ` from ${label.slice(4)}` : label?.startsWith('config ') ? " from the config file's value" : '';
-  const steps = [...(removable.length > 0 ? [`remove the ${joinWords(removable)}${where}`] : []), ...(removable.length < wrappers.length ? ['put real line breaks where the literal \\n are'] : [])];
+  const steps = removable.length > 0 ? [`remove the ${joinWords(removable)}${where}`] : ['put real line breaks where the literal \\n are'];
   const only = label?.startsWith('env:') ? 'it must hold only the value (in a .env file: `NAME=value`, no quotes)' : 'give only the value itself';
-  const oneLine = removable.length < wrappers.length ? ' Or store the whole PEM base64-encoded on one line: `base64 -w0 client.key`.' : '';
-  return `${capitalize(joinWords(steps))}; ${only}.${oneLine}`;
+  // Literal \n alone are read as line breaks: once the rest is removed, the value is read as it is.
+  const newlines = removable.length > 0 && removable.length < wrappers.length ? ' The literal \\n may stay: they are read as line breaks.' : '';
+  return `${capitalize(joinWords(steps))}; ${only}.${newlines}`;
 }
 
 async function readFileIfPresent(value: string, cwd: string, options: ReadInputOptions): Promise<RawInput | null> {

@@ -7,6 +7,8 @@ export interface SecretContext {
   env: Record<string, string | undefined>;
   cwd: string;
   readStdin: () => Promise<Buffer>;
+  /** The flag the spec came from, for messages and fixes (default --pass): --p12-pass, --key-pass. */
+  flag?: string;
 }
 
 /**
@@ -16,13 +18,20 @@ export interface SecretContext {
  * warn that the value was visible in the process list.
  */
 export async function resolveSecret(spec: string, ctx: SecretContext): Promise<Secret & { literal: boolean }> {
+  const flag = ctx.flag ?? '--pass';
   if (spec.startsWith('env:')) {
     const name = spec.slice(4);
     const value = ctx.env[name];
     if (value === undefined) {
-      throw new MtlsError('MTLS_PASSPHRASE_SOURCE', `--pass env:${name}: the environment variable ${name} is not set.`, {
+      const near = similarEnvNames(name, ctx.env);
+      const meant = near[0];
+      throw new MtlsError('MTLS_PASSPHRASE_SOURCE', `${flag} env:${name}: the environment variable ${name} is not set${meant ? `; did you mean env:${meant}?` : '.'}`, {
         causes: [],
-        fixes: [`Set it first: \`export ${name}=…\` (or read it from a file with --pass file:PATH).`],
+        fixes: [
+          ...near.map((other) => `\`${flag} env:${other}\`: ${other} is set.`),
+          `Set it first: \`export ${name}=…\` (or read it from a file with \`${flag} file:PATH\`).`,
+        ],
+        catalogFixes: false,
       });
     }
     return { origin: `env:${name}`, value, literal: false };
@@ -32,9 +41,9 @@ export async function resolveSecret(spec: string, ctx: SecretContext): Promise<S
     let text: string;
     try {
       // Capped, and a device refused; a pipe is read (`--pass file:<(vault read …)`).
-      text = (await readFileBounded(path, { limit: MAX_INPUT_BYTES, allowPipe: true, label: `--pass file:${spec.slice(5)}` })).toString('utf8');
+      text = (await readFileBounded(path, { limit: MAX_INPUT_BYTES, allowPipe: true, label: `${flag} file:${spec.slice(5)}` })).toString('utf8');
     } catch (error) {
-      const message = error instanceof MtlsError ? error.message : `--pass file:${spec.slice(5)}: the file cannot be read (${codeOf(error)}).`;
+      const message = error instanceof MtlsError ? error.message : `${flag} file:${spec.slice(5)}: the file cannot be read (${codeOf(error)}).`;
       throw new MtlsError('MTLS_PASSPHRASE_SOURCE', message, { causes: [], cause: error });
     }
     return { origin: `file:${spec.slice(5)}`, value: firstLine(text), literal: false };
@@ -70,4 +79,26 @@ function firstLine(text: string): string {
 
 export function codeOf(error: unknown): string {
   return (error as NodeJS.ErrnoException)?.code ?? 'error';
+}
+
+/**
+ * Variables that are set and differ from NAME only by case, underscores or one character
+ * (P12PASS for P12_PASS). Only names are compared and returned: a value is never read here.
+ */
+export function similarEnvNames(name: string, env: Record<string, string | undefined>): string[] {
+  const squash = (n: string) => n.toUpperCase().replace(/[_-]/g, '');
+  const wanted = squash(name);
+  const set = Object.keys(env).filter((other) => other !== name && env[other] !== undefined);
+  const same = set.filter((other) => squash(other) === wanted);
+  if (same.length > 0 || wanted.length < 5) return same.slice(0, 3);
+  return set.filter((other) => Math.abs(other.length - name.length) <= 1 && editDistanceAtMostOne(squash(other), wanted)).slice(0, 3);
+}
+
+function editDistanceAtMostOne(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1);
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }

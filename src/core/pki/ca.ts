@@ -8,7 +8,7 @@ import { keyWarnings, privateKeyPem } from './keys.js';
 import { writeOutputs } from './output.js';
 import { DEFAULT_DAYS } from './profiles.js';
 import { describeIssued, type PkiResult } from './result.js';
-import { caPaths, openCaFolder } from './store.js';
+import { caPaths, openCaFolder, type CaRetry } from './store.js';
 import { resolveValidity, type ValidityRequest } from './validity.js';
 
 export interface CaRequest {
@@ -68,9 +68,9 @@ export async function initCa(request: CaRequest): Promise<PkiResult> {
 }
 
 /** An intermediate signed by the root in DIR; from then on issuance in DIR signs with it. */
-export async function createIntermediate(request: CaRequest & { passphrase?: Secret }): Promise<PkiResult> {
+export async function createIntermediate(request: CaRequest & { passphrase?: Secret; retry?: CaRetry }): Promise<PkiResult> {
   await assertCaAbsent(request.dir, 'intermediate', request.force);
-  const folder = await openCaFolder(request.dir, { ...(request.passphrase ? { passphrase: request.passphrase } : {}), rootOnly: true });
+  const folder = await openCaFolder(request.dir, { ...(request.passphrase ? { passphrase: request.passphrase } : {}), ...(request.retry ? { retry: request.retry } : {}), rootOnly: true });
   const validity = resolveValidity(request.validity, DEFAULT_DAYS.intermediate, request.now, new Date(folder.root.certificate.facts.notAfter));
   const certificate = await buildCertificate({
     profile: 'intermediate',

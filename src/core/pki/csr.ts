@@ -12,7 +12,7 @@ import { writeOutputs } from './output.js';
 import { DEFAULT_DAYS, generalName } from './profiles.js';
 import { describeIssued, type PkiResult } from './result.js';
 import { parseSan, sanLabel, uniqueSans, type SanEntry } from './san.js';
-import { openCaFolder } from './store.js';
+import { openCaFolder, type CaRetry } from './store.js';
 import { resolveValidity, type ValidityRequest } from './validity.js';
 
 export interface CsrRequest {
@@ -22,6 +22,10 @@ export interface CsrRequest {
   sans: SanEntry[];
   subject: Omit<SubjectFields, 'commonName'>;
   force: boolean;
+  /** Encrypts NAME.key (PKCS#8, AES-256-CBC) with this passphrase. */
+  encryptWith?: Secret;
+  /** The fix when a file exists (writeOutputs). */
+  existsFix?: string;
 }
 
 /** DIR/NAME.key and DIR/NAME.csr (CN=NAME, the SANs as an extension request) for an enterprise CA. */
@@ -37,10 +41,11 @@ export async function createCsr(request: CsrRequest): Promise<PkiResult> {
   });
   const files = await writeOutputs(
     [
-      { path: join(request.dir, `${request.name}.key`), kind: 'private key', data: privateKeyPem(request.key) },
+      { path: join(request.dir, `${request.name}.key`), kind: 'private key', data: privateKeyPem(request.key, request.encryptWith?.value) },
       { path: join(request.dir, `${request.name}.csr`), kind: 'certificate request', data: toPem('CERTIFICATE REQUEST', Buffer.from(csr.rawData)) },
     ],
     request.force,
+    request.existsFix ? { existsFix: request.existsFix } : {},
   );
   const warnings = keyTypeOf(request.key) === 'ed25519' ? ['few CAs sign Ed25519 keys and few TLS peers accept them; use ec-p256 unless you know they do.'] : [];
   return { files, certificate: null, warnings };
@@ -59,6 +64,10 @@ export interface SignRequest {
   force: boolean;
   now: Date;
   cwd?: string;
+  /** What to suggest when DIR holds no CA. */
+  retry?: CaRetry;
+  /** The fix when the output exists (writeOutputs). */
+  existsFix?: string;
 }
 
 /** Which requested SAN types a profile takes: an email address identifies a person, never a server. */
@@ -93,7 +102,7 @@ export async function signCsr(request: SignRequest): Promise<PkiResult> {
     sans = [parseSan(commonName, 'the CSR common name')];
   }
 
-  const folder = await openCaFolder(request.dir, request.passphrase ? { passphrase: request.passphrase } : {});
+  const folder = await openCaFolder(request.dir, { ...(request.passphrase ? { passphrase: request.passphrase } : {}), ...(request.retry ? { retry: request.retry } : {}) });
   const validity = resolveValidity(request.validity, DEFAULT_DAYS[request.profile], request.now, new Date(folder.issuer.certificate.facts.notAfter));
   const subjectKey = createPublicKey({ key: Buffer.from(requested.publicKey.rawData), format: 'der', type: 'spki' });
   const certificate = await buildCertificate({
@@ -105,7 +114,7 @@ export async function signCsr(request: SignRequest): Promise<PkiResult> {
     notAfter: validity.notAfter,
     issuer: folder.issuer,
   });
-  const files = await writeOutputs([{ path: request.out, kind: 'certificate', data: certificateFile(certificate, folder.chain) }], request.force);
+  const files = await writeOutputs([{ path: request.out, kind: 'certificate', data: certificateFile(certificate, folder.chain) }], request.force, request.existsFix ? { existsFix: request.existsFix } : {});
   return { files, certificate: describeIssued(certificate, request.profile), warnings: [...warnings, ...validity.warnings] };
 }
 

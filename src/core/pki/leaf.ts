@@ -11,7 +11,7 @@ import { writeOutputs, type PlannedFile } from './output.js';
 import { DEFAULT_DAYS } from './profiles.js';
 import { describeIssued, type PkiResult } from './result.js';
 import { parseSan, uniqueSans, type SanEntry } from './san.js';
-import { openCaFolder } from './store.js';
+import { openCaFolder, type CaRetry } from './store.js';
 import { resolveValidity, type ValidityRequest } from './validity.js';
 
 export type LeafProfile = 'server' | 'client';
@@ -33,6 +33,10 @@ export interface LeafRequest {
   validity: ValidityRequest;
   /** Unlocks an encrypted CA key. */
   passphrase?: Secret;
+  /** What to suggest when DIR holds no CA. */
+  retry?: CaRetry;
+  /** The fix when a file exists (writeOutputs). */
+  existsFix?: string;
   p12?: Pkcs12Request;
   force: boolean;
   now: Date;
@@ -56,7 +60,7 @@ export function leafSans(profile: LeafProfile, name: string, sans: SanEntry[]): 
 
 export async function issueLeaf(request: LeafRequest): Promise<PkiResult> {
   checkName(request.name);
-  const folder = await openCaFolder(request.dir, request.passphrase ? { passphrase: request.passphrase } : {});
+  const folder = await openCaFolder(request.dir, { ...(request.passphrase ? { passphrase: request.passphrase } : {}), ...(request.retry ? { retry: request.retry } : {}) });
   const validity = resolveValidity(request.validity, DEFAULT_DAYS[request.profile], request.now, new Date(folder.issuer.certificate.facts.notAfter));
   const certificate = await buildCertificate({
     profile: request.profile,
@@ -74,7 +78,7 @@ export async function issueLeaf(request: LeafRequest): Promise<PkiResult> {
   if (request.p12) {
     planned.push({ path: join(request.dir, `${request.name}.p12`), kind: 'PKCS#12', data: pkcs12Of(certificate, folder.chain, request.key, request.p12, request.name) });
   }
-  const files = await writeOutputs(planned, request.force);
+  const files = await writeOutputs(planned, request.force, request.existsFix ? { existsFix: request.existsFix } : {});
   return { files, certificate: describeIssued(certificate, request.profile), warnings: [...keyWarnings(request.key, request.profile), ...validity.warnings] };
 }
 

@@ -24,14 +24,16 @@ const SECRET_KINDS: OutputKind[] = ['private key', 'PKCS#12', 'previous private 
  * a target that appears meanwhile makes the run take back what it already put in place.
  * Keys and PKCS#12 files are 0600, the rest 0644; each write is atomic. `hooks` is for tests.
  */
-export async function writeOutputs(files: PlannedFile[], force: boolean, hooks: WriteHooks = {}): Promise<WrittenFile[]> {
+/** existsFix: the command's own way out when a target exists (the same command with --force, another --out). */
+export async function writeOutputs(files: PlannedFile[], force: boolean, hooks: WriteHooks & { existsFix?: string } = {}): Promise<WrittenFile[]> {
   if (!force) {
     const taken: string[] = [];
     for (const file of files) if (await isTaken(file.path)) taken.push(file.path);
     if (taken.length > 0) {
       throw new MtlsError('MTLS_FILE_EXISTS', `${taken.join(', ')} already exist${taken.length === 1 ? 's' : ''}; nothing was written.`, {
         details: { paths: taken },
-        fixes: ['Pass --force to replace them, or choose another NAME or --dir.'],
+        fixes: [hooks.existsFix ?? 'Pass --force to replace them, or choose another NAME or --dir.'],
+        catalogFixes: false,
       });
     }
   }

@@ -15,6 +15,8 @@ export interface P12ExportRequest {
   out: string;
   friendlyName?: string;
   force: boolean;
+  /** The fix when the output exists (writeOutputs). */
+  existsFix?: string;
 }
 
 export async function exportPkcs12(request: P12ExportRequest): Promise<PkiResult> {
@@ -23,6 +25,6 @@ export async function exportPkcs12(request: P12ExportRequest): Promise<PkiResult
   const seen = new Set([leaf.facts.fingerprintSha256]);
   const chain = [...rest, ...request.caCertificates].filter((c) => !seen.has(c.facts.fingerprintSha256) && seen.add(c.facts.fingerprintSha256));
   const data = pkcs12Of(leaf, chain, request.key, { password: request.password, legacy: request.legacy }, request.friendlyName ?? leaf.facts.subjectCommonName ?? 'mtls');
-  const files = await writeOutputs([{ path: request.out, kind: 'PKCS#12', data }], request.force);
+  const files = await writeOutputs([{ path: request.out, kind: 'PKCS#12', data }], request.force, request.existsFix ? { existsFix: request.existsFix } : {});
   return { files, certificate: null, warnings: [] };
 }

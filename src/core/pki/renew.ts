@@ -12,7 +12,7 @@ import { certificateFile, type LeafProfile } from './leaf.js';
 import { writeOutputs, type PlannedFile } from './output.js';
 import { describeIssued, type PkiResult } from './result.js';
 import type { SanEntry } from './san.js';
-import { openCaFolder, type CaFolder } from './store.js';
+import { openCaFolder, pointAtCa, type CaFolder, type CaRetry } from './store.js';
 import { resolveValidity } from './validity.js';
 
 export interface RenewRequest {
@@ -24,6 +24,8 @@ export interface RenewRequest {
   makeKey: (type: KeyType) => Promise<KeyObject>;
   passphrase?: Secret;
   now: Date;
+  /** The renew command again with another --dir, for fixes; `issued` and `create` are set here. */
+  retry?: Omit<CaRetry, 'issued' | 'create'>;
 }
 
 const DAY_MS = 86_400_000;
@@ -38,8 +40,10 @@ export async function renewCertificate(request: RenewRequest): Promise<PkiResult
   const old = source.certificates[0];
   if (!old) throw new MtlsError('MTLS_WRONG_CONTENT', `${source.origin} holds no certificate.`);
   const profile = profileOf(old, request.cert);
-  const folder = await openCaFolder(request.dir, request.passphrase ? { passphrase: request.passphrase } : {});
-  const issuer = issuingAuthority(old, folder, request.cert);
+  // Fixes point at the CA that issued it, found nearby; never at a new CA (nothing would trust it).
+  const retry: CaRetry | undefined = request.retry ? { ...request.retry, issued: old.der, create: false } : undefined;
+  const folder = await openCaFolder(request.dir, { ...(request.passphrase ? { passphrase: request.passphrase } : {}), ...(retry ? { retry } : {}) });
+  const issuer = issuingAuthority(old, folder, request.cert, retry);
   const keyPath = siblingKeyPath(request.cert);
 
   let key: KeyObject;
@@ -80,7 +84,7 @@ export async function renewCertificate(request: RenewRequest): Promise<PkiResult
 
   const warnings = [...keyWarnings(key, profile), ...validity.warnings];
   const p12 = join(dirname(request.cert), `${stem(request.cert)}.p12`);
-  if (await exists(p12)) warnings.push(`${p12} still holds the old certificate; export it again: \`mtls p12 export --cert ${request.cert} --key ${keyPath} --out ${p12} --pass env:P12_PASS --force\`.`);
+  if (await exists(p12)) warnings.push(`${p12} still holds the old certificate; export it again: \`mtls p12 export --cert ${request.cert} --key ${keyPath} --out ${p12} --pass env:P12_PASS --force\` (after \`export P12_PASS=…\`).`);
   return { files, certificate: describeIssued(certificate, profile), warnings };
 }
 
@@ -92,11 +96,14 @@ function profileOf(certificate: ParsedCertificate, path: string): LeafProfile {
 }
 
 /** The CA in the folder that signed this certificate (the root or the intermediate), by name and signature. */
-function issuingAuthority(certificate: ParsedCertificate, folder: CaFolder, path: string): SigningAuthority {
+function issuingAuthority(certificate: ParsedCertificate, folder: CaFolder, path: string, retry: CaRetry | undefined): SigningAuthority {
   for (const authority of [folder.intermediate, folder.root]) {
     if (authority && certificate.x509.checkIssued(authority.certificate.x509) && certificate.x509.verify(authority.certificate.x509.publicKey)) return authority;
   }
-  throw new MtlsError('MTLS_RENEW_UNKNOWN', `${path} was issued by "${certificate.facts.issuer}", which is not the CA in ${folder.dir}.`, { details: { issuer: certificate.facts.issuer, dir: folder.dir } });
+  throw new MtlsError('MTLS_RENEW_UNKNOWN', `${path} was issued by "${certificate.facts.issuer}", which is not the CA in ${folder.dir}.`, {
+    details: { issuer: certificate.facts.issuer, dir: folder.dir },
+    ...(retry ? { fixes: pointAtCa(retry, folder.dir), catalogFixes: false } : {}),
+  });
 }
 
 function stem(path: string): string {

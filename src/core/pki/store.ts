@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { MtlsError } from '../errors.js';
 import { exists } from '../fs/write.js';
+import { findCaFolders } from './find-ca.js';
 import { loadCredential } from '../load/index.js';
 import type { LoadedKey, Secret } from '../load/types.js';
 import type { ParsedCertificate } from '../certificate/parse.js';
@@ -30,6 +31,34 @@ export interface OpenOptions {
   passphrase?: Secret;
   /** Only the root is needed (creating an intermediate). */
   rootOnly?: boolean;
+  /** How to say what to run when DIR holds no CA (the command's own words, the user's paths). */
+  retry?: CaRetry;
+}
+
+/** The failed command again with another CA folder, for a fix that runs as printed. */
+export interface CaRetry {
+  /** The whole command line with --dir FOLDER (FOLDER absolute; the caller shows it as typed). */
+  command: (dir: string) => string;
+  /** A folder as the user would type it. */
+  show: (dir: string) => string;
+  /** Where to look for CA folders (findCaFolders). */
+  near: string[];
+  /** DER of the certificate the CA must have issued (renew). */
+  issued?: Buffer;
+  /** Creating a new CA is a fix (issue, sign); never for renew, where a new CA breaks trust. */
+  create: boolean;
+}
+
+/** Fixes that point at CA folders found nearby (the issuing one, for renew), else say what to look for. */
+export function pointAtCa(retry: CaRetry, not: string): string[] {
+  const found = findCaFolders(retry.near, retry.issued).filter((dir) => dir !== not).slice(0, 3);
+  const which = retry.issued ? 'the CA that issued it' : 'the CA';
+  const fixes = found.map((dir) => `Point at ${which}, in ${retry.show(dir)}: \`${retry.command(dir)}\`.`);
+  if (found.length === 0) {
+    fixes.push(`Point at ${which} with --dir: \`${retry.command('CA_FOLDER')}\`, CA_FOLDER being the folder where \`mtls ca init\` ran (it holds ca.crt and ca.key); none was found near here.`);
+  }
+  if (retry.create && found.length === 0) fixes.push(`Or create a CA: \`mtls ca init --dir ${retry.show(not)}\` (peers must then trust its ca.crt).`);
+  return fixes;
 }
 
 /** Opens the CA in DIR with the shared loader, so a locked or wrong key gets the shared diagnoses. */
@@ -38,7 +67,8 @@ export async function openCaFolder(dir: string, options: OpenOptions = {}): Prom
   if (!(await exists(paths.rootCert)) || !(await exists(paths.rootKey))) {
     throw new MtlsError('MTLS_CA_NOT_FOUND', `No CA in ${dir}: ${paths.rootCert} and ${paths.rootKey} are needed.`, {
       details: { dir },
-      fixes: [`Create one: \`mtls ca init --dir ${dir}\`.`],
+      fixes: options.retry ? pointAtCa(options.retry, dir) : [`Create one: \`mtls ca init --dir ${dir}\`.`],
+      catalogFixes: false,
     });
   }
   const root = await openAuthority(paths.rootCert, paths.rootKey, options.passphrase);

@@ -47,13 +47,13 @@ export const inputDiagnoses = {
   MTLS_VALUE_WRAPPED: {
     title: 'The value carries quoting from a .env file or shell line',
     meaning:
-      'The value would be a usable certificate, key or path once the wrapping around it is taken off: surrounding quotes, a NAME= or export prefix, a trailing ";", or literal \\n where the line breaks were. mtls does not guess which characters belong to the value, so it refuses it and says what to remove; it never prints the value, which may be a private key.',
+      'The value would be a usable certificate, key or path once the wrapping around it is taken off: surrounding quotes, a NAME= or export prefix, a trailing ";". mtls does not guess which characters belong to the value, so it refuses it and says what to remove; it never prints the value, which may be a private key. (A PEM on one line with literal \\n for its line breaks, and nothing else around it, is read: that is how .env files and CI secret stores carry keys.)',
     causes: [
       'A .env line or CI variable stored with its quotes or its NAME= part',
-      'A PEM pasted into one line (JSON, a secrets UI) with \\n for its line breaks',
+      'A PEM pasted into one line (JSON, a secrets UI) with its quotes kept',
       'A shell line copied whole into a variable (export NAME="…";)',
     ],
-    fixes: ['Store only the value itself: no quotes, no NAME=, no trailing ";".', 'For a PEM in one line, base64-encode the whole file instead: `base64 -w0 client.key`.'],
+    fixes: ['Store only the value itself: no quotes, no NAME=, no trailing ";".', 'Or store the whole file base64-encoded on one line: `base64 -w0 client.key`.'],
     exit: 2,
   },
   MTLS_CERT_PASSWORD_IN_VALUE: {
@@ -139,6 +139,13 @@ export const inputDiagnoses = {
     meaning: 'The --pass specification points at an environment variable, file or stdin that gives nothing.',
     causes: ['The variable is not set', 'The file is missing', 'Standard input is already used for another input'],
     fixes: ['Use `--pass env:NAME`, `--pass file:PATH` or `--pass stdin`, and check the variable or file exists.'],
+    exit: 2,
+  },
+  MTLS_P12_NO_PASSWORD: {
+    title: 'PKCS#12 file needs a password, and none was given',
+    meaning: "The PKCS#12 file is protected by a password (its MAC does not check with an empty one), and no password was supplied. On a terminal mtls asks for it, as openssl and curl do; elsewhere it must be passed.",
+    causes: ['The password was not passed (--pass)', 'MTLS_KEY_PASSPHRASE (or PREFIX_KEY_PASSPHRASE) is not set in this environment'],
+    fixes: ['Pass it without exposing it: `--pass env:P12_PASS` (after `export P12_PASS=…`) or `--pass file:PATH`.', 'Or set MTLS_KEY_PASSPHRASE in the environment.'],
     exit: 2,
   },
   MTLS_P12_WRONG_PASSWORD: {

@@ -61,15 +61,15 @@ export const pkiDiagnoses = {
   MTLS_P12_PASSWORD_REQUIRED: {
     title: 'PKCS#12 password not given',
     meaning: 'A PKCS#12 file holds the private key; it is written only with a password you choose, or with an empty one when you ask for it.',
-    causes: ['--pass (or --p12-pass) was not given'],
-    fixes: ['Give one without exposing it: `--pass env:P12_PASS` or `--pass file:PATH`.', "An empty password only when you mean it: `--pass ''`."],
+    causes: ['The password flag was not given: --pass for `p12 export`, --p12-pass for `issue --p12`'],
+    fixes: ['Give one without exposing it: `--pass env:P12_PASS` (p12 export) or `--p12-pass env:P12_PASS` (issue --p12), after `export P12_PASS=…`; or `file:PATH`. On a terminal, mtls asks for it.', "An empty password only when you mean it: `--pass ''` / `--p12-pass ''`."],
     exit: 2,
   },
   MTLS_RENEW_UNKNOWN: {
     title: 'Certificate cannot be renewed from this folder',
     meaning: 'Renewal reissues a certificate from the CA that issued it, with its profile; this one was not issued by the CA in DIR, or is not a server or client certificate.',
     causes: ['--dir points at another CA than the one that issued it', 'It is a CA certificate, or has neither serverAuth nor clientAuth'],
-    fixes: ['Point at the issuing CA: `mtls renew CERT --dir DIR`.', 'Issue a new one instead: `mtls issue server|client NAME`.'],
+    fixes: ['Point at the issuing CA: `mtls renew CERT --dir DIR` (mtls looks for it beside the certificate and names the folder when it finds it).', 'Issue a new one instead: `mtls issue server|client NAME` (peers must trust its CA).'],
     exit: 2,
   },
 } as const satisfies Catalog;
