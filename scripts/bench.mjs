@@ -13,12 +13,14 @@
  *   R5  CA + server + client certificate: mtls / mkcert     <= 1.0
  *   R6  peak RSS of mtls expiry on 20,000 certificates      <= 200 MB
  *   R7  full mTLS handshakes/s: mtls serve / nginx          >= 0.5
+ *   R8b keep-alive requests/s through serve --upstream / nginx as the same proxy   >= 0.5
  */
 import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { benchExpiry } from './bench-expiry.mjs';
 import { benchTls } from './bench-tls.mjs';
+import { benchUpstream } from './bench-upstream.mjs';
 import { BIN, NODE, cleanUp, ensureBuild, ensureTools, run, tempDir, timeTogether } from './bench-lib.mjs';
 
 const runs = Number(process.argv[2] ?? 11);
@@ -100,6 +102,7 @@ try {
   console.log(`median of ${runs} runs after a warm-up; ratios are mtls / reference unless the row says otherwise\n`);
   const { rows, pki } = startupRows();
   rows.push(...(await benchTls(pki, runs)));
+  rows.push(...(await benchUpstream(pki)));
   rows.push(...benchExpiry(Math.max(3, Math.ceil(runs / 2))));
   rows.push(pkiRow(!missing.includes('mkcert')));
   rows.sort((a, b) => a.id.localeCompare(b.id));
