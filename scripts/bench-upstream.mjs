@@ -75,20 +75,46 @@ http {
   writeFileSync(join(prefix, 'nginx.conf'), conf);
   const server = startProcess('nginx', ['-p', prefix, '-c', join(prefix, 'nginx.conf')]);
   await waitForPort(port);
-  return { port, stop: server.stop };
+  // The worker does the work; the master only watches it.
+  return { port, stop: server.stop, pids: () => [server.child.pid, ...childrenOf(server.child.pid)] };
 }
 
 async function startSidecar(pki, appPort) {
   const port = await freePort();
   const server = startProcess(NODE, [BIN, 'serve', '--cert', pki.serverCert, '--key', pki.serverKey, '--client-ca', pki.ca, '--port', String(port), '--upstream', `http://127.0.0.1:${appPort}`], { stdio: ['ignore', 'ignore', 'ignore'] });
   await waitForPort(port);
-  return { port, stop: server.stop };
+  return { port, stop: server.stop, pids: () => [server.child.pid] };
+}
+
+function childrenOf(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** CPU time (user + system, ms) the processes have used so far; null off Linux. */
+function cpuMs(pids) {
+  try {
+    const ticks = pids.reduce((sum, pid) => {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      return sum + Number(fields[11]) + Number(fields[12]);
+    }, 0);
+    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
 }
 
 /** One turn of the load generator against `port`: { rps, p50, p99 } (ms). */
-function load(port, pki) {
-  const { stdout } = run(NODE, [fileURLToPath(import.meta.url), '--load', String(port), String(SECONDS), String(CONCURRENCY), pki.clientCert, pki.clientKey, pki.ca]);
-  return JSON.parse(stdout);
+function load(proxy, pki) {
+  const before = cpuMs(proxy.pids());
+  const { stdout } = run(NODE, [fileURLToPath(import.meta.url), '--load', String(proxy.port), String(SECONDS), String(CONCURRENCY), pki.clientCert, pki.clientKey, pki.ca]);
+  const after = cpuMs(proxy.pids());
+  const result = JSON.parse(stdout);
+  // CPU per request of the proxy itself: what the machine's load cannot bend much.
+  return { ...result, cpuUs: before === null || after === null ? null : ((after - before) * 1000) / result.requests };
 }
 
 export async function benchUpstream(pki) {
@@ -98,14 +124,19 @@ export async function benchUpstream(pki) {
     const nginx = await startNginxProxy(pki, app.port);
     try {
       // Warm-up (JIT, pools, session caches), then turns.
-      load(sidecar.port, pki);
-      load(nginx.port, pki);
+      load(sidecar, pki);
+      load(nginx, pki);
       const turns = { mtls: [], nginx: [] };
       for (let round = 0; round < ROUNDS; round++) {
-        turns.mtls.push(load(sidecar.port, pki));
-        turns.nginx.push(load(nginx.port, pki));
+        turns.mtls.push(load(sidecar, pki));
+        turns.nginx.push(load(nginx, pki));
       }
-      const summary = (list) => ({ rps: median(list.map((t) => t.rps)), p50: median(list.map((t) => t.p50)), p99: median(list.map((t) => t.p99)) });
+      const summary = (list) => ({
+        rps: median(list.map((t) => t.rps)),
+        p50: median(list.map((t) => t.p50)),
+        p99: median(list.map((t) => t.p99)),
+        cpuUs: list.every((t) => t.cpuUs !== null) ? median(list.map((t) => t.cpuUs)) : null,
+      });
       const [ours, theirs] = [summary(turns.mtls), summary(turns.nginx)];
       const figure = (s) => `${s.rps.toFixed(0)}/s p50 ${s.p50.toFixed(1)} ms p99 ${s.p99.toFixed(1)} ms`;
       return [
@@ -118,7 +149,7 @@ export async function benchUpstream(pki) {
           ratio: ours.rps / theirs.rps,
           target: '>= 0.5',
           pass: ours.rps / theirs.rps >= 0.5,
-          note: `${CONCURRENCY} concurrent keep-alive clients (node), ${SECONDS} s x ${ROUNDS} turns, 1 nginx worker, node:http app`,
+          note: `${CONCURRENCY} keep-alive clients (node), ${SECONDS} s x ${ROUNDS} turns, 1 nginx worker${ours.cpuUs !== null && theirs.cpuUs !== null ? `; proxy CPU/request: mtls ${ours.cpuUs.toFixed(0)} µs, nginx ${theirs.cpuUs.toFixed(0)} µs` : ''}`,
         },
       ];
     } finally {

@@ -15,7 +15,7 @@ export interface SeenRequest {
 
 /**
  * A plain node:http app (what an Express app is underneath) on 127.0.0.1: it records every
- * request, answers `/echo` with what it saw as JSON, holds `/events` open as a server-sent event
+ * request, answers `/echo` with what it saw as JSON, breaks off `/break` midway, holds `/events` open as a server-sent event
  * stream (each `send(data)` writes one event to every open stream), and echoes WebSocket text
  * frames after the handshake (frames written by hand: no ws package here).
  */
@@ -44,6 +44,14 @@ export async function startUpstreamApp(): Promise<UpstreamApp> {
       res.write(': open\n\n');
       streams.add(res);
       res.on('close', () => streams.delete(res));
+      return;
+    }
+    if (req.url === '/break') {
+      // Starts an answer it never finishes: the proxy must not pass it on as a whole one.
+      record(req, 0);
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '1000' });
+      res.write('partial');
+      setTimeout(() => req.socket.destroy(), 50);
       return;
     }
     let bytes = 0;

@@ -137,6 +137,10 @@ test('serve --upstream: curl with a good certificate reaches a plain HTTP app th
   assert.match(refusedUpgrade, /^HTTP\/1\.1 496 [\s\S]*MTLS_SERVE_NO_CLIENT_CERT/);
   assert.equal(app.seen.length, before, 'no refused client reached the app');
 
+  // An answer the app breaks off midway is cut for the client too (curl: 18, partial file), never passed on as a whole one.
+  const broken = await run('curl', ['-sS', '--max-time', '15', '--cacert', pki.ca, '--cert', pki.client.cert, '--key', pki.client.key, `${server.url}break`]);
+  assert.equal(broken.code, 18, broken.stderr);
+
   // The app goes away: 502 with the reason, and one log line naming the upstream.
   await app.close();
   const down = await curl(server, pki, pki.client, '/echo');
