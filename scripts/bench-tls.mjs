@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { BIN, NODE, freePort, median, run, startProcess, tempDir, timeTogether, waitForPort } from './bench-lib.mjs';
 
 /** nginx configured as test/helpers/peers.ts does, answering every request with "ok". */
-async function startNginx(pki) {
+export async function startNginx(pki) {
   const prefix = tempDir('mtls-bench-nginx-');
   mkdirSync(join(prefix, 'logs'));
   const port = await freePort();

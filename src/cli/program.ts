@@ -8,6 +8,7 @@ import { registerRequest } from './groups/request.js';
 import { registerPki } from './groups/pki.js';
 import { registerDoctor } from './groups/doctor.js';
 import { registerServe } from './groups/serve.js';
+import { registerBridge } from './groups/bridge.js';
 
 /**
  * Each command group registers its commands (the top-level names listed here, which
@@ -20,6 +21,7 @@ export const COMMAND_GROUPS: { commands: string[]; register: (program: Command, 
   { commands: ['match', 'chain', 'expiry'], register: registerChecks },
   { commands: ['serve', 'demo'], register: registerServe },
   { commands: ['doctor'], register: registerDoctor },
+  { commands: ['bridge'], register: registerBridge },
 ];
 
 export function packageVersion(): string {

@@ -12,6 +12,7 @@ import { tlsDiagnoses } from './catalog/tls.js';
 import { serveDiagnoses } from './catalog/serve.js';
 import { doctorDiagnoses } from './catalog/doctor.js';
 import { operationsDiagnoses } from './catalog/operations.js';
+import { bridgeDiagnoses } from './catalog/bridge.js';
 
 export const catalog = {
   ...inputDiagnoses,
@@ -22,6 +23,7 @@ export const catalog = {
   ...serveDiagnoses,
   ...doctorDiagnoses,
   ...operationsDiagnoses,
+  ...bridgeDiagnoses,
 } as const satisfies Catalog;
 
 export type DiagnosisCode = keyof typeof catalog;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { endToEndRaw } from './hop-by-hop.js';
+import { heldResponse } from './held-response.js';
 import { upstreamPath } from './path.js';
 import { upstreamRequestHeaders } from './request-headers.js';
 import type { ForwardOptions, ForwardOutcome } from './types.js';
@@ -20,6 +21,8 @@ export function forwardHttp(req: IncomingMessage, res: ServerResponse, options: 
   const abort = new AbortController();
   let clientGone = false;
   let status: number | null = null;
+  /** What a refusal check found in a held response: the exchange failed before the client saw it. */
+  let refusal: Error | null = null;
   // The client left before the response ended: stop the upstream exchange too.
   const onClose = (): void => {
     if (res.writableFinished) return;
@@ -41,7 +44,8 @@ export function forwardHttp(req: IncomingMessage, res: ServerResponse, options: 
   return new Promise<ForwardOutcome>((resolve) => {
     const finish = (error: Error | null): void => {
       res.off('close', onClose);
-      if (clientGone) resolve({ kind: 'client-gone', status, method, path });
+      if (refusal) resolve({ kind: 'failed', error: refusal, responded: false, status, method, path });
+      else if (clientGone) resolve({ kind: 'client-gone', status, method, path });
       else if (error) resolve({ kind: 'failed', error, responded: res.headersSent, status, method, path });
       else resolve({ kind: 'done', status: status ?? 0, method, path });
     };
@@ -50,9 +54,13 @@ export function forwardHttp(req: IncomingMessage, res: ServerResponse, options: 
         request,
         ({ statusCode, headers }) => {
           status = statusCode;
-          res.writeHead(statusCode, endToEndRaw(headers as unknown as string[]));
-          // Headers now, not with the first body chunk: an event stream may be quiet for a while.
-          res.flushHeaders();
+          const fields = endToEndRaw(headers as unknown as string[]);
+          const check = options.refusalCheck;
+          if (check?.statuses.has(statusCode)) return heldResponse(res, statusCode, fields, check, (error) => (refusal = error));
+          res.writeHead(statusCode, fields);
+          // A body of unknown length (an event stream, a chunked answer) may be quiet for a while:
+          // its head goes now. One with a length goes with its first bytes, in one write.
+          if (!hasLength(fields)) res.flushHeaders();
           return res;
         },
         (error) => finish(error),
@@ -68,4 +76,9 @@ function hasBody(req: IncomingMessage): boolean {
   if (req.headers['transfer-encoding'] !== undefined) return true;
   const length = req.headers['content-length'];
   return length !== undefined && length !== '0';
+}
+
+function hasLength(fields: string[]): boolean {
+  for (let i = 0; i < fields.length; i += 2) if (fields[i]!.length === 14 && fields[i]!.toLowerCase() === 'content-length') return true;
+  return false;
 }

@@ -8,4 +8,4 @@ export { forwardUpgrade } from './upgrade.js';
 export { HOP_BY_HOP, connectionListed, endToEndRaw } from './hop-by-hop.js';
 export { upstreamPath } from './path.js';
 export { upstreamRequestHeaders } from './request-headers.js';
-export type { ForwardOptions, ForwardOutcome } from './types.js';
+export type { ForwardOptions, ForwardOutcome, RefusalCheck } from './types.js';

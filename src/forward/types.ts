@@ -24,6 +24,18 @@ export interface ForwardOptions {
   /** Milliseconds for the upstream's response headers / between body chunks (the dispatcher's defaults otherwise). */
   headersTimeout?: number;
   bodyTimeout?: number;
+  /**
+   * Responses with these statuses are held (head and up to maxBytes of body) and judged before
+   * anything reaches the client: an Error from `check` makes the exchange `failed` with
+   * `responded: false` (the caller answers instead); null lets the response through unchanged.
+   */
+  refusalCheck?: RefusalCheck;
+}
+
+export interface RefusalCheck {
+  statuses: ReadonlySet<number>;
+  maxBytes: number;
+  check(status: number, bodyStart: Buffer): Promise<Error | null>;
 }
 
 /**

@@ -2,6 +2,7 @@ import { MtlsError } from '../core/errors.js';
 import type { DiagnosisCode } from '../diagnoses/catalog.js';
 import type { Diagnosis, RankedCause } from '../diagnoses/types.js';
 import { rememberMtlsError } from './find-error.js';
+import { rememberCliWords } from './cli-words.js';
 
 /**
  * The catalog and the shared diagnosis speak to CLI users (`--cacert ca.crt`); a library user
@@ -62,6 +63,7 @@ export function libraryError(diagnosis: Diagnosis, cause: unknown): MtlsError {
     cause,
   });
   rememberMtlsError(error);
+  rememberCliWords(error, diagnosis);
   return error;
 }
 
