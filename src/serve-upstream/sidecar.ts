@@ -78,8 +78,9 @@ export function createSidecar(options: SidecarOptions): Sidecar {
   return {
     request(req, res, client) {
       void forwardHttp(req, res, forwardOptions(req, client)).then((outcome) => {
-        if (outcome.kind === 'done') {
-          options.onEvent({ kind: 'forwarded', method: outcome.method, path: outcome.path, status: outcome.status, client });
+        // A stream the client closed (an event stream, say) had its answer: it is logged as one.
+        if (outcome.kind === 'done' || (outcome.kind === 'client-gone' && outcome.status !== null)) {
+          options.onEvent({ kind: 'forwarded', method: outcome.method, path: outcome.path, status: outcome.status ?? 0, client });
         } else if (outcome.kind === 'failed') {
           const failure = failed(outcome, client);
           // Cut off midway: the client must see a broken response, not a short one that looks whole.

@@ -120,6 +120,7 @@ test('serve --upstream: curl with a good certificate reaches a plain HTTP app th
   app.send('two');
   await events.waitFor(/data: two/, 'the second event');
   events.close();
+  await server.waitFor(() => /200 GET \/events from 127\.0\.0\.1: "CN=alice"/.test(server.stderr()), 'the log line of the event stream, once the client closed it');
   assertNothingForged(app.seen);
 
   // Refused clients get serve's reasons, for requests and upgrades alike, and never reach the app.
