@@ -4,6 +4,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { connect } from 'node:tls';
 import { createDemoPki, DEMO_SPIFFE_ID, type DemoPki } from '../../src/core/demo/pki.js';
 import { startUpstreamApp, type SeenRequest } from '../helpers/upstream-app.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -156,7 +157,7 @@ test('serve --upstream: curl with a good certificate reaches a plain HTTP app th
   assert.equal(await server.exited(), 0);
 });
 
-test('serve --upstream --optional: a client without a certificate is forwarded with X-SSL-Client-Verify: NONE, a refused one with FAILED:reason, and neither comes with a name', async () => {
+test('serve --upstream --optional: a client without a certificate is forwarded with X-SSL-Client-Verify: NONE, a refused one with FAILED:reason, and neither comes with a name; a TLS 1.2 renegotiation is refused', async () => {
   const pki = await createDemoPki(tempDir('mtls-upstream-optional-'), new Date());
   const app = await startUpstreamApp();
   const server = await spawnServe(['--cert', pki.server.cert, '--key', pki.server.key, '--client-ca', pki.ca, '--port', '0', '--optional', '--upstream', app.origin, '--json']);
@@ -175,8 +176,30 @@ test('serve --upstream --optional: a client without a certificate is forwarded w
     assert.deepEqual(named, verify === 'SUCCESS' ? IDENTITY_NAMES.slice(1) : [], `identity headers with ${verify}`);
   }
   assertNothingForged(app.seen);
+
+  // The identity is read once per connection, so a TLS 1.2 renegotiation (a new certificate on the same connection) is refused; the server serves on.
+  const renegotiation = await new Promise<string>((resolve) => {
+    let settled = false;
+    const settle = (verdict: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(verdict);
+    };
+    const timer = setTimeout(() => settle('no answer'), 5_000);
+    const socket = connect({ host: '127.0.0.1', port: server.port, maxVersion: 'TLSv1.2', ca: readFileSync(pki.ca), cert: readFileSync(pki.client.cert), key: readFileSync(pki.client.key) }, () => {
+      const started = socket.renegotiate({ rejectUnauthorized: true }, (error) => settle(error ? 'refused' : 'accepted'));
+      if (!started) settle('refused');
+    });
+    socket.on('error', () => settle('refused'));
+    socket.on('close', () => settle('refused'));
+  });
+  assert.notEqual(renegotiation, 'accepted', 'renegotiation is refused (the connection errors or stalls; it never completes)');
+  assert.equal((await curl(server, pki, pki.client, '/echo')).status, 200);
+
   const requests = server.stdout().trim().split('\n').map((line) => JSON.parse(line) as { event: string; status?: number });
-  assert.equal(requests.filter((e) => e.event === 'request' && e.status === 200).length, 4, 'one request event per forwarded request');
+  assert.equal(requests.filter((e) => e.event === 'request' && e.status === 200).length, 5, 'one request event per forwarded request');
   server.signal('SIGTERM');
   assert.equal(await server.exited(), 0);
 });
