@@ -14,6 +14,7 @@
  *   R6  peak RSS of mtls expiry on 20,000 certificates      <= 200 MB
  *   R7  full mTLS handshakes/s: mtls serve / nginx          >= 0.5
  *   R8a keep-alive requests/s through mtls bridge / stunnel  >= 0.8   (scripts/bench-bridge.mjs)
+ *   R8b keep-alive requests/s through serve --upstream / nginx as the same proxy   >= 0.5
  */
 import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -21,6 +22,7 @@ import { join } from 'node:path';
 import { benchExpiry } from './bench-expiry.mjs';
 import { benchTls } from './bench-tls.mjs';
 import { benchBridge } from './bench-bridge.mjs';
+import { benchUpstream } from './bench-upstream.mjs';
 import { BIN, NODE, cleanUp, ensureBuild, ensureTools, run, tempDir, timeTogether } from './bench-lib.mjs';
 
 const runs = Number(process.argv[2] ?? 11);
@@ -103,6 +105,7 @@ try {
   const { rows, pki } = startupRows();
   rows.push(...(await benchTls(pki, runs)));
   rows.push(...(await benchBridge(pki, runs, !missing.includes('stunnel4'))));
+  rows.push(...(await benchUpstream(pki)));
   rows.push(...benchExpiry(Math.max(3, Math.ceil(runs / 2))));
   rows.push(pkiRow(!missing.includes('mkcert')));
   rows.sort((a, b) => a.id.localeCompare(b.id));

@@ -47,6 +47,7 @@ export function renderServeEvent(given: ServeEvent, style: ChalkInstance): strin
         `         trusts clients issued by ${event.clientCas.map((s) => `"${s}"`).join(', ')}`,
       ];
       for (const warning of event.serverCertificate.warnings) lines.push(`         ${style.yellow('warning:')} ${warning}`);
+      if (event.upstream) lines.push(`         forwarding to ${style.bold(event.upstream)} with the verified identity in X-SSL-Client-* and x-forwarded-client-cert (clients' own are removed)`);
       if (event.watching.length > 0) lines.push(`         watching ${event.watching.join(', ')} (and SIGHUP) to reload`);
       lines.push(style.dim('         Ctrl-C stops; requests in flight are finished first.'));
       return `${lines.join('\n')}\n`;
@@ -56,6 +57,8 @@ export function renderServeEvent(given: ServeEvent, style: ChalkInstance): strin
       const verdict = c.verified ? style.green('verified') : style.yellow(`NOT verified: ${c.notVerifiedBecause?.reason ?? 'unknown'}`);
       return `${stamp} ${event.status} ${event.method} ${event.path} from ${c.remoteAddress ?? '?'}: ${clientLabel(c)}, ${verdict} (${c.tls.version ?? '?'}, ${c.tls.cipher ?? '?'})\n`;
     }
+    case 'upstream-failed':
+      return `${stamp} ${style.red('502')} ${event.method} ${event.path} from ${event.client.remoteAddress ?? '?'}: ${event.reason} ${style.dim(`[${event.code}${event.detail ? `, ${event.detail}` : ''}]`)}\n`;
     case 'refused':
       return `${stamp} ${style.red('refused')} ${event.client.remoteAddress ?? '?'}: ${event.reason} ${style.dim(`[${event.code}${event.detail ? `, ${event.detail}` : ''}]`)}\n`;
     case 'handshake-failed':

@@ -1,6 +1,7 @@
 import type { CommandAction } from '../action.js';
 import { MtlsError } from '../../core/errors.js';
 import { isLoopbackHost, startServe, type ServeEvent } from '../../tls/serve/index.js';
+import { parseUpstreamUrl } from '../../serve-upstream/upstream-url.js';
 import { renderServeEvent, serveEventJsonLine } from '../../render/serve.js';
 import type { Context } from '../context.js';
 import { onceStdin, resolvePassphrase, warnIfKeyValueOnCommandLine } from '../credentials.js';
@@ -16,6 +17,7 @@ interface ServeFlags {
   watch?: boolean;
   crl?: string;
   json?: boolean;
+  upstream?: string;
 }
 
 const serve: CommandAction<ServeFlags> = async (_args, flags, ctx) => {
@@ -26,9 +28,13 @@ const serve: CommandAction<ServeFlags> = async (_args, flags, ctx) => {
     });
   }
   if (flags.port > 65535) throw new MtlsError('MTLS_USAGE', `--port ${flags.port} is not a TCP port (0 to 65535).`);
+  const upstream = flags.upstream === undefined ? undefined : parseUpstreamUrl(flags.upstream);
   if (!onSignal) throw new MtlsError('MTLS_USAGE', 'mtls serve runs until SIGINT or SIGTERM, and this terminal cannot deliver them.');
   if (!isLoopbackHost(flags.host)) {
     ctx.warn(ctx.err.red.bold(`--host ${flags.host} is not a loopback address: other machines can reach this test server and see what it echoes. Use it only on a network you trust.`));
+  }
+  if (upstream && !upstream.loopback) {
+    ctx.warn(ctx.err.yellow.bold(`--upstream ${upstream.origin} is not on this machine: requests and the client identity headers travel to it as plain HTTP. A sidecar belongs next to its app.`));
   }
   // serve reads no MTLS_* variables: the fix offers standard input and a file only.
   warnIfKeyValueOnCommandLine('--key', flags.key, ctx, { environment: false });
@@ -53,6 +59,7 @@ const serve: CommandAction<ServeFlags> = async (_args, flags, ctx) => {
     clientAuth: flags.optional ? 'optional' : 'required',
     watch: flags.watch === true,
     onEvent,
+    ...(upstream ? { upstream } : {}),
   });
   // The URL line is the result: a script reads it to know where to connect.
   if (!ctx.json) ctx.print(server.url);

@@ -90,6 +90,20 @@ export const serveDiagnoses = {
     fixes: ['Pick another port, or let the system choose one: `--port 0`.', 'See who holds the port: `ss -ltnp | grep :PORT`.'],
     exit: 2,
   },
+  MTLS_SERVE_UPSTREAM_INVALID: {
+    title: 'The --upstream value is not a plain-HTTP URL of an app',
+    meaning: '`mtls serve --upstream URL` terminates mTLS and forwards each request over plain HTTP to the app at URL, so URL must be `http://HOST:PORT` (no path, query, user name or password).',
+    causes: ['The value is not a URL (a bare port or host:port without `http://`)', 'The URL uses https:// or another scheme: the app behind the sidecar speaks plain HTTP on its own port', 'The URL carries a path, a query or credentials, which the sidecar would not send'],
+    fixes: ['Point it at the app\'s plain-HTTP port: `mtls serve --upstream http://127.0.0.1:3000 --cert server.crt --key server.key --client-ca ca.crt`.'],
+    exit: 2,
+  },
+  MTLS_SERVE_UPSTREAM_UNREACHABLE: {
+    title: 'The app behind mtls serve --upstream did not answer',
+    meaning: 'The client was accepted, but the request could not be forwarded: the upstream app refused the connection, was not there, hung up, or sent no valid HTTP answer. The client got HTTP 502 with this code.',
+    causes: ['The app is not running, or listens on another port or address than --upstream names', 'The app crashed or closed the connection while answering', 'The app speaks HTTPS (or something other than HTTP/1.1) on that port'],
+    fixes: ['Start the app on the --upstream address and check it answers: `curl -v http://127.0.0.1:3000/` (the URL given to --upstream).', 'See who listens there: `ss -ltnp | grep :3000`.'],
+    exit: 1,
+  },
   MTLS_DEMO_STEP_FAILED: {
     title: 'A demo step did not behave as expected',
     meaning: '`mtls demo` runs a server and four requests whose outcome is known in advance; one of them came out differently, which points at this machine (a port, a firewall, a TLS library) or at a bug.',

@@ -7,6 +7,10 @@ import { describeClient, type ClientIdentity } from './client-identity.js';
 import { loadServeCredentials, type ServeCredentials, type ServeCredentialSources } from './credentials.js';
 import { handshakeFailureReason } from './reasons.js';
 import { watchFiles } from './watch.js';
+import type { Duplex } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
+import type { Sidecar, SidecarEvent } from '../../serve-upstream/sidecar.js';
+import type { UpstreamTarget } from '../../serve-upstream/upstream-url.js';
 
 export type ClientAuth = 'required' | 'optional';
 
@@ -20,8 +24,9 @@ export interface ServerCertificateSummary {
 
 /** What the server reports as it runs; plain values, one per thing that happened. */
 export type ServeEvent =
-  | { event: 'listening'; at: string; url: string; clientAuth: ClientAuth; serverCertificate: ServerCertificateSummary; clientCas: string[]; watching: string[] }
+  | { event: 'listening'; at: string; url: string; clientAuth: ClientAuth; serverCertificate: ServerCertificateSummary; clientCas: string[]; watching: string[]; upstream: string | null }
   | { event: 'request'; at: string; method: string; path: string; status: number; client: ClientIdentity }
+  | { event: 'upstream-failed'; at: string; method: string; path: string; upstream: string; code: string; reason: string; detail: string | null; client: ClientIdentity }
   | { event: 'refused'; at: string; code: string; reason: string; detail: string | null; client: ClientIdentity }
   | { event: 'handshake-failed'; at: string; code: string; reason: string; detail: string | null; remoteAddress: string | null; remotePort?: number }
   /** A client that read the server's hello and hung up before sending a certificate: `mtls request -v`'s TLS 1.2 probe, `openssl s_client`, a scanner. */
@@ -42,6 +47,8 @@ export interface ServeOptions {
   /** Reload when the credential files change. */
   watch: boolean;
   onEvent: (event: ServeEvent) => void;
+  /** `--upstream`: forward accepted requests to this plain-HTTP app instead of answering with the echo. */
+  upstream?: UpstreamTarget;
 }
 
 export interface ServeHandle {
@@ -86,6 +93,14 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   let credentials = await loadServeCredentials(options.sources);
   const identities = new WeakMap<TLSSocket, ClientIdentity>();
   const required = options.clientAuth === 'required';
+  // Loaded only with --upstream: plain `mtls serve` never loads undici.
+  const sidecar: Sidecar | null = options.upstream
+    ? (await import('../../serve-upstream/sidecar.js')).createSidecar({
+        upstream: options.upstream,
+        serverUris: () => credentials.serverCertificate.subjectAltNames.filter((n) => n.type === 'URI').map((n) => n.value),
+        onEvent: (event) => options.onEvent(sidecarEvent(event, at())),
+      })
+    : null;
 
   const server: Server = createServer(
     { ...credentials.contextOptions, requestCert: true, rejectUnauthorized: false },
@@ -94,12 +109,12 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       const client = identities.get(socket) ?? describeClient(socket, credentials.clientCas.map((c) => c.subject), now());
       const refusal = required ? client.notVerifiedBecause : null;
       if (refusal) {
-        const missing = client.certificate === null;
-        // A short first line (what clients show as the page title), then the reason and its code.
-        response.writeHead(missing ? 496 : 495, missing ? 'SSL Certificate Required' : 'SSL Certificate Error', { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
-        response.end(`${missing ? 'client certificate required' : 'client certificate rejected'}\nreason: ${refusal.reason}\ncode: ${refusal.code}\n`);
+        const answer = refusalAnswer(client, refusal);
+        response.writeHead(answer.status, answer.statusText, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+        response.end(answer.body);
         return;
       }
+      if (sidecar) return sidecar.request(request, response, client);
       const body = { ...client, request: { method: request.method ?? 'GET', path: request.url ?? '/' } };
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(`${JSON.stringify(body, null, 2)}\n`);
@@ -110,6 +125,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   server.on('secureConnection', (socket: TLSSocket) => {
     const client = describeClient(socket, credentials.clientCas.map((c) => c.subject), now());
     identities.set(socket, client);
+    // Forwarded identity is read once per connection: a TLS 1.2 renegotiation must not swap the certificate under it.
+    if (sidecar) socket.disableRenegotiation();
     if (required && client.notVerifiedBecause) {
       const { code, reason, detail } = client.notVerifiedBecause;
       options.onEvent({ event: 'refused', at: at(), code, reason, detail, client });
@@ -134,6 +151,20 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     }
     socket.destroy();
   });
+
+  if (sidecar) {
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const tlsSocket = request.socket as TLSSocket;
+      const client = identities.get(tlsSocket) ?? describeClient(tlsSocket, credentials.clientCas.map((c) => c.subject), now());
+      const refusal = required ? client.notVerifiedBecause : null;
+      if (refusal) {
+        const answer = refusalAnswer(client, refusal);
+        socket.end(`HTTP/1.1 ${answer.status} ${answer.statusText}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(answer.body)}\r\nconnection: close\r\n\r\n${answer.body}`);
+        return;
+      }
+      sidecar.upgrade(request, socket, head, client);
+    });
+  }
 
   await listen(server, options.host, options.port);
   const address = server.address();
@@ -160,25 +191,47 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   };
   const stopWatching = options.watch ? watchFiles(credentials.files, () => void reload('file change')) : () => undefined;
 
-  options.onEvent({ event: 'listening', at: at(), url, clientAuth: options.clientAuth, ...summary(credentials), watching: options.watch ? credentials.files : [] });
+  options.onEvent({ event: 'listening', at: at(), url, clientAuth: options.clientAuth, ...summary(credentials), watching: options.watch ? credentials.files : [], upstream: options.upstream?.origin ?? null });
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve) => {
       stopWatching();
       options.onEvent({ event: 'closing', at: at() });
-      const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      const force = setTimeout(() => {
+        server.closeAllConnections();
+        // Piped upgrades (WebSockets) are no HTTP connections any more: node:http cannot close them.
+        void sidecar?.close();
+      }, SHUTDOWN_GRACE_MS);
       force.unref();
       server.close(() => {
         clearTimeout(force);
-        options.onEvent({ event: 'closed', at: at() });
-        resolve();
+        void (sidecar?.close() ?? Promise.resolve()).then(() => {
+          options.onEvent({ event: 'closed', at: at() });
+          resolve();
+        });
       });
       server.closeIdleConnections();
     });
     return closing;
   };
   return { url, port, reload, close };
+}
+
+/** 496 when no certificate came, 495 for a refused one (nginx's codes); a short first line, then the reason and its code. */
+function refusalAnswer(client: ClientIdentity, refusal: NonNullable<ClientIdentity['notVerifiedBecause']>): { status: number; statusText: string; body: string } {
+  const missing = client.certificate === null;
+  return {
+    status: missing ? 496 : 495,
+    statusText: missing ? 'SSL Certificate Required' : 'SSL Certificate Error',
+    body: `${missing ? 'client certificate required' : 'client certificate rejected'}\nreason: ${refusal.reason}\ncode: ${refusal.code}\n`,
+  };
+}
+
+function sidecarEvent(event: SidecarEvent, at: string): ServeEvent {
+  if (event.kind === 'forwarded') return { event: 'request', at, method: event.method, path: event.path, status: event.status, client: event.client };
+  const { method, path, upstream, code, reason, detail, client } = event;
+  return { event: 'upstream-failed', at, method, path, upstream, code, reason, detail, client };
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {
