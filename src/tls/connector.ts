@@ -23,6 +23,8 @@ export interface ConnectorOptions {
   proxy?: URL | null;
   /** TLS to an https:// proxy: --proxy-cacert and --proxy-insecure. */
   proxyTls?: ProxyTlsOptions;
+  /** The highest TLS version to offer (a retry over TLS 1.2, where the server can renegotiate). */
+  maxVersion?: 'TLSv1.2';
 }
 
 export interface SocketErrorRecord {
@@ -151,6 +153,7 @@ export function createConnector(options: ConnectorOptions, record: ConnectionRec
         requestOCSP: !options.insecure,
         ...(options.caPem ? { ca: options.caPem } : {}),
         ...(options.identity ? { cert: options.identity.certPem, key: options.identity.keyPem } : {}),
+        ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}),
       };
       const secure = tlsConnect(tlsOptions);
       socket = secure;

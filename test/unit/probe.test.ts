@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parseCertificate } from '../../src/core/certificate/parse.js';
 import { alertFromErrorCode } from '../../src/tls/alerts.js';
-import { clientCertificateEvidence } from '../../src/tls/client-evidence.js';
+import { clientFacts } from '../../src/tls/diagnosis/facts.js';
 import { newConnectionRecord } from '../../src/tls/connector.js';
 import { diagnoseFailure } from '../../src/tls/diagnose.js';
 import { buildClientHello, probeResultFromFlight, readServerFlight } from '../../src/tls/probe/index.js';
@@ -105,9 +105,10 @@ describe('client certificate evidence and failure wording', () => {
 
   it('anyExtendedKeyUsage alone is not clientAuth: the same rule as chain verification (OpenSSL)', () => {
     const onlyAny = { ...leaf, extendedKeyUsage: ['anyExtendedKeyUsage'], keyUsage: null };
-    assert.equal(clientCertificateEvidence([onlyAny], null, new Date())?.notForClientAuth, true);
+    const facts = (chain: (typeof leaf)[]) => clientFacts({ chain, acceptedCas: null, trustedCas: null, nearby: [], files: { cert: null, key: null, ca: null }, now: new Date() });
+    assert.equal(facts([onlyAny])?.notForClientAuth, true);
     const withClientAuth = { ...leaf, extendedKeyUsage: ['clientAuth'], keyUsage: null };
-    assert.equal(clientCertificateEvidence([withClientAuth], null, new Date())?.notForClientAuth, false);
+    assert.equal(facts([withClientAuth])?.notForClientAuth, false);
   });
 
   it('an IPv6 target is written [::1]:PORT', () => {

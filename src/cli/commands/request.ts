@@ -131,6 +131,8 @@ const request: CommandAction<RequestFlags> = async (args, flags, ctx) => {
     ...(body.body ? { body: body.body } : {}),
     identity,
     ca: ca?.certificates ?? null,
+    ...(ca ? { caFile: ca.source.origin } : {}),
+    cwd: ctx.io.cwd,
     insecure: flags.insecure === true,
     ...(servername ? { servername } : {}),
     resolve,
@@ -177,6 +179,7 @@ async function output(result: RequestResult, flags: RequestFlags, ctx: Context):
         tls: result.tls,
         response: result.response ? { status: result.response.status, headers: result.response.headers, ...(flags.output ? { savedTo: flags.output } : responseBodyForJson(result.response.body)) } : null,
         diagnosis: result.diagnosis,
+        ...(result.notice ? { notice: result.notice } : {}),
       }),
     );
   } else if (result.response) {
@@ -184,6 +187,8 @@ async function output(result: RequestResult, flags: RequestFlags, ctx: Context):
     if (printBody && !flags.output) ctx.io.stdout.write(result.response.body.toString('utf8'));
   }
   if (result.diagnosis) ctx.io.stderr.write(renderDiagnosis(result.diagnosis, ctx.err));
+  // Exit 0 as curl without --fail, but the likely reason is said (issue 14, case 6).
+  else if (result.notice) ctx.io.stderr.write(renderDiagnosis(result.notice, ctx.err));
 }
 
 export default request;

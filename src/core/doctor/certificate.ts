@@ -6,6 +6,7 @@ import { catalog } from '../../diagnoses/catalog.js';
 import { certificatesNear, matchKey } from '../match.js';
 import type { LoadedKey } from '../load/types.js';
 import { thresholdMoment, type Threshold } from '../time/duration.js';
+import { notYetValidText, renewFix } from './fixes.js';
 import { check, skipped, type DoctorCheck, type Role } from './types.js';
 
 /**
@@ -29,17 +30,18 @@ export async function keyMatchCheck(
 }
 
 /** Dates are written out absolutely, so the same setup prints the same report every day (CI logs). */
-export function validityCheck(leaf: ParsedCertificate, failWithin: Threshold, now: Date, file?: string): DoctorCheck {
+export function validityCheck(leaf: ParsedCertificate, failWithin: Threshold, now: Date, file?: string, caFile?: string): DoctorCheck {
   const title = 'Validity';
   const name = nameOf(leaf);
   const notBefore = new Date(leaf.facts.notBefore);
   const notAfter = new Date(leaf.facts.notAfter);
   const at = file ? { file } : {};
   if (now > notAfter) {
-    return check('validity', title, 'fail', `'${name}' expired on ${leaf.facts.notAfter}.`, { code: 'MTLS_CERT_EXPIRED', fix: catalog.MTLS_CERT_EXPIRED.fixes[0], ...at });
+    // The same fix as `mtls request` gives (src/core/doctor/fixes.ts), with the user's paths.
+    return check('validity', title, 'fail', `'${name}' expired on ${leaf.facts.notAfter}.`, { code: 'MTLS_CERT_EXPIRED', fix: renewFix({ cert: file ?? null, key: null, ca: caFile ?? null }), ...at });
   }
   if (now < notBefore) {
-    return check('validity', title, 'fail', `'${name}' is not valid before ${leaf.facts.notBefore}.`, { code: 'MTLS_CERT_NOT_YET_VALID', fix: catalog.MTLS_CERT_NOT_YET_VALID.fixes[0], ...at });
+    return check('validity', title, 'fail', `'${name}' is not valid before ${leaf.facts.notBefore}.`, { code: 'MTLS_CERT_NOT_YET_VALID', fix: notYetValidText(leaf.facts.notBefore, leaf.facts.subjectCommonName ?? leaf.facts.subject, now), ...at });
   }
   if (now >= thresholdMoment(failWithin, notBefore, notAfter)) {
     return check('validity', title, 'fail', `'${name}' expires on ${leaf.facts.notAfter}, within --fail-within ${failWithin.text}.`, {

@@ -56,7 +56,7 @@ export async function runLocalChecks(settings: CredentialSettings, options: Loca
     checks.push(match);
     if (match.status === 'fail') identityProblem = 'the key does not belong to the certificate';
   }
-  checks.push(validityCheck(leaf, options.failWithin, options.now, certFile));
+  checks.push(validityCheck(leaf, options.failWithin, options.now, certFile, inputs.files.ca));
   checks.push(usageCheck(leaf, options.role, certFile));
   const chain = chainCheck({ leaf, bundled, ca, role: options.role, now: options.now, ...(certFile ? { file: certFile } : {}) });
   checks.push(chain.check);
