@@ -17,7 +17,7 @@ const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 interface Made {
   cert: x509.X509Certificate;
   keys: CryptoKeyPair;
-  signing: Algorithm & { hash?: string };
+  signing: { name: string; hash?: string; namedCurve?: string };
 }
 
 export interface ClientFiles {
