@@ -29,8 +29,8 @@ export const STACKS: Record<StackKind, StackLauncher> = {
 
 export const STACK_KINDS = Object.keys(STACKS) as StackKind[];
 
-/** In CI (`.ci/run` exports CI=true) a stack that cannot run is a failure, never a skip. */
-export const MUST_RUN_EVERY_STACK = process.env.CI === 'true' || process.env.CI === '1';
+/** In CI (CI=true, or MTLS_TEST_REQUIRE_STACKS=1, which `.ci/run` exports) a stack that cannot run is a failure, never a skip. */
+export const MUST_RUN_EVERY_STACK = process.env.CI === 'true' || process.env.CI === '1' || process.env.MTLS_TEST_REQUIRE_STACKS === '1';
 
 /**
  * Why a stack is skipped here, or null when it runs. Throws in CI, where every stack's package
