@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { probeServer, type ProbeResult } from '../../src/tls/probe/index.js';
 import { makeScenarioPki } from '../helpers/stacks/pki.js';
 import { STACK_KINDS, skipReason, type RunningStack, type StackKind } from '../helpers/stacks/index.js';
 import { SCENARIOS, type Scenario } from './expected.js';
@@ -42,6 +45,12 @@ const began = Date.now();
 const cells = stacks.flatMap((stack) => cellsFor(stack, pki, scenarios));
 const results: CellResult[] = await pool(cells, 4, (cell) => runCell(cell, pki));
 const elapsed = Date.now() - began;
+// The TLS 1.2 probe (the CertificateRequest's CA list) on every stack's TLS 1.2 listener (issue 14 case 7).
+const probes: Partial<Record<StackKind, ProbeResult>> = {};
+for (const stack of stacks) {
+  const port = stack.ports['require-good-1.2'];
+  if (port) probes[stack.kind] = await probeServer({ host: '127.0.0.1', port, timeoutMs: 20_000 });
+}
 await Promise.all(stacks.map((s) => s.stop()));
 
 if (process.env.MTLS_STACK_MATRIX_OUT) {
@@ -49,6 +58,27 @@ if (process.env.MTLS_STACK_MATRIX_OUT) {
 }
 console.log(`stack matrix: ${score(results)}; ${cells.length} cells in ${(elapsed / 1000).toFixed(1)} s`);
 console.log(wireTable(results));
+
+/** Stacks that send no CA names in their CertificateRequest (an empty list is their honest answer). */
+// Python's ssl never sets a client CA list; lighttpd's mod_gnutls and mod_wolfssl send an empty one (ssl.ca-dn-file crashed mod_gnutls here).
+const NAMES_NO_CAS: StackKind[] = ['python', 'lighttpd-gnutls', 'lighttpd-wolfssl'];
+const rootName = new X509Certificate(readFileSync(pki.rootCa)).subject.split('\n').reverse().join(', ');
+
+describe('the TLS 1.2 probe reads the certificate request of every stack', () => {
+  for (const kind of kinds) {
+    it(kind, { skip: skipped[kind] ?? (kind in probes || startFailures[kind] ? false : 'no TLS 1.2 listener') }, () => {
+      const failure = startFailures[kind];
+      if (failure) throw failure;
+      const probe = probes[kind];
+      assert.ok(probe);
+      // Before the fix wolfSSL answered handshake_failure ("-388 Invalid Renegotiation"): the hello sent the SCSV and the extension.
+      assert.equal(probe.outcome, 'tls12', `${kind}: ${probe.reason ?? ''} ${probe.alert?.name ?? ''}`);
+      assert.equal(probe.certificateRequested, true);
+      if (NAMES_NO_CAS.includes(kind)) assert.deepEqual(probe.acceptedCas, []);
+      else assert.ok(probe.acceptedCas?.some((dn) => dn.includes('matrix root CA')), `${kind} names ${JSON.stringify(probe.acceptedCas)}, expected ${rootName}`);
+    });
+  }
+});
 
 describe('stack matrix: the true cause on every server stack', () => {
   for (const kind of kinds) {

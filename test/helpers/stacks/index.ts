@@ -7,6 +7,7 @@ import { node } from './node.js';
 import { openssl } from './openssl.js';
 import { python } from './python.js';
 import { stunnel } from './stunnel.js';
+import { isPortRace } from './process.js';
 import type { RunningStack, StackConfig, StackKind, StackLauncher } from './types.js';
 
 export type { ClientAuthMode, ListenerSpec, RunningStack, StackConfig, StackKind, StackLauncher, TlsVersion } from './types.js';
@@ -42,7 +43,13 @@ export function skipReason(kind: StackKind): string | null {
   return reason;
 }
 
-/** Starts one stack with every listener of `config`, on 127.0.0.1 and random ports. */
-export function startStack(kind: StackKind, config: StackConfig): Promise<RunningStack> {
-  return STACKS[kind].start(config);
+/** Starts one stack with every listener of `config`, on 127.0.0.1 and random ports (again, with new ports, when one was taken meanwhile). */
+export async function startStack(kind: StackKind, config: StackConfig): Promise<RunningStack> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await STACKS[kind].start(config);
+    } catch (error) {
+      if (attempt >= 3 || !isPortRace(error)) throw error;
+    }
+  }
 }

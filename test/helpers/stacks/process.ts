@@ -55,11 +55,23 @@ export function spawnServer(command: string, args: string[], options: SpawnOptio
   return { log, stop, exited };
 }
 
-/** A free port per listener. */
+const handedOut = new Set<number>();
+
+/** A free port per listener, never one already handed to another stack of this process (they start at once). */
 export async function allocatePorts(listeners: ListenerSpec[]): Promise<Record<string, number>> {
   const ports: Record<string, number> = {};
-  for (const listener of listeners) ports[listener.id] = await freePort();
+  for (const listener of listeners) {
+    let port = await freePort();
+    while (handedOut.has(port)) port = await freePort();
+    handedOut.add(port);
+    ports[listener.id] = port;
+  }
   return ports;
+}
+
+/** A start-up failure that another start with fresh ports may not meet (a port taken between freePort and bind). */
+export function isPortRace(error: unknown): boolean {
+  return /address already in use|EADDRINUSE|cannot bind/i.test(String((error as Error)?.message ?? error));
 }
 
 /** Ready when every port accepts a TCP connection; fails early with the log if the process dies. */
