@@ -34,7 +34,7 @@ export function recognizeHttpRejection(status: number, body: string, certificate
   return null;
 }
 
-/** certain: false for a refusal that is only probably about the certificate (reported as a note unless --fail). */
+/** certain: false where the page says nothing about certificates (a 403 from a server that asked for one, none sent). */
 export interface HttpDiagnosis {
   diagnosis: Diagnosis;
   certain: boolean;
@@ -67,9 +67,16 @@ export function diagnoseHttpRejection(status: number, body: string, evidence: Fa
     };
   }
   if (rejection === 'maybe-missing') {
-    if (evidence.probe?.certificateRequested !== true) return null;
-    const diagnosis = clientCertificateRequired(evidence, `${where} asks for a client certificate, none was sent, and it refused the request at the HTTP level ${how}: the certificate is the likely reason.`, details);
-    return { certain: false, diagnosis };
+    const requested = evidence.probe?.certificateRequested ?? null;
+    if (requested === true) {
+      return { certain: false, diagnosis: clientCertificateRequired(evidence, `${where} asks for a client certificate, none was sent, and it refused the request at the HTTP level ${how}: the certificate is the likely reason.`, details) };
+    }
+    // TLS 1.3 encrypts the request for a certificate: a 403 to a client that sent none is most
+    // likely optional client auth refused by the application (a 401 asks for other credentials).
+    if (requested === null && status === 403 && evidence.connection.protocol === 'TLSv1.3') {
+      return { certain: false, diagnosis: clientCertificateRequired(evidence, `${where} refused the request ${how}, and no client certificate was sent: over TLS 1.3 whether it asked for one cannot be seen, but a certificate is the likely reason.`, details) };
+    }
+    return null;
   }
   if (rejection === 'certificate-missing' || !sent) {
     const configured = sent ? ' although one was configured' : '';

@@ -13,6 +13,8 @@ import { diagnoseFailure, errorEvidence, failureNeedsProbe, type FailureEvidence
 import { diagnoseHttpRejection, recognizeHttpRejection } from './http-rejection.js';
 import { probeServer, type ProbeResult } from './probe/index.js';
 import { certificatesBeside } from './diagnosis/nearby.js';
+import { factsOf as clientFactsOf } from './diagnosis/client.js';
+import { clockSkewDiagnosis, inspectionBy, inspectionDiagnosis, publicCaDiagnosis } from './diagnosis/warnings.js';
 import { fileOf, type UserFiles } from './diagnosis/fixes.js';
 import type { ProxyTlsOptions } from './proxy.js';
 
@@ -105,6 +107,11 @@ export interface RequestResult {
    * for the certificate none was sent): said on stderr, exit 0, as curl would without --fail.
    */
   notice: Diagnosis | null;
+  /**
+   * A refusal page (HTTP 4xx about the client certificate) is diagnosed, exit 1, and without
+   * --fail its body is still the output, as curl prints it (issue 14, case 6).
+   */
+  showBody: boolean;
 }
 
 function summary(facts: CertificateFacts): CertificateSummary {
@@ -208,19 +215,33 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
   if (evidence.files?.cert && (!response || rejectedByHttp)) evidence.nearby = await certificatesBeside(evidence.files.cert, options.cwd ?? process.cwd());
   let diagnosis: Diagnosis | null = null;
   let notice: Diagnosis | null = null;
+  let httpRefusal = false;
   if (!response) diagnosis = diagnoseFailure(evidence);
   else if (response.truncated && bodyLimit.whenOver === 'fail') {
     diagnosis = diagnose('MTLS_RESPONSE_TOO_LARGE', `${hostPort(host, port)} answered HTTP ${response.status} with a body larger than ${bodyLimit.maxBytes} bytes; the request was stopped there.`, { details: { httpStatus: response.status, limitBytes: bodyLimit.maxBytes } });
   } else {
     const refusal = diagnoseHttpRejection(response.status, response.body.toString('utf8'), evidence);
-    if (refusal?.certain || (refusal && options.failOnHttpError)) diagnosis = refusal.diagnosis;
-    else if (refusal) notice = refusal.diagnosis;
+    if (refusal) diagnosis = refusal.diagnosis;
+    httpRefusal = refusal !== null;
     if (diagnosis?.code === 'MTLS_CLIENT_CERT_POST_HANDSHAKE' && identity && record.protocol === 'TLSv1.3' && !options.maxTlsVersion) {
       return retryOverTls12(options, diagnosis);
     }
     if (!diagnosis && options.failOnHttpError && response.status >= 400) {
       diagnosis = diagnose('MTLS_HTTP_ERROR_STATUS', `${hostPort(host, port)} answered HTTP ${response.status}.`, { details: { httpStatus: response.status } });
     }
+  }
+
+  // A re-signing proxy explains a refused client certificate better than the certificate does.
+  const verified = record.handshakeComplete && !record.authorizationError && !record.hostnameError;
+  // The chain as sent (the probe's) when the handshake stopped before Node held one.
+  const chainSeen = serverChain.length > 0 ? serverChain : await factsOf(probe?.serverChain ?? []);
+  const inspected = !record.proxy ? inspectionBy(chainSeen, verified, Boolean(options.ca)) : null;
+  if (inspected && diagnosis?.code.startsWith('MTLS_CLIENT_CERT_')) diagnosis = inspectionDiagnosis(hostPort(host, port), inspected, diagnosis.details ?? {});
+  // -v also says what will break later.
+  if (!diagnosis && options.probe === 'always') {
+    const client = clientFactsOf(evidence);
+    const dateHeader = response?.headers.date;
+    notice = (inspected ? inspectionDiagnosis(hostPort(host, port), inspected, {}) : null) ?? publicCaDiagnosis(client, evidence.now) ?? clockSkewDiagnosis(hostPort(host, port), Array.isArray(dateHeader) ? dateHeader[0] : dateHeader, evidence.now, client);
   }
 
   const chainAsSent = probe?.tls12 ? probe.serverChain : [];
@@ -251,6 +272,7 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
     response,
     diagnosis,
     notice,
+    showBody: response !== null && diagnosis !== null && httpRefusal && !options.failOnHttpError,
   };
 }
 

@@ -28,6 +28,10 @@ export interface ClientFiles {
 
 export interface DiagnosisPki {
   dir: string;
+  /** The EC root alone (root.crt holds the RSA roots too). */
+  ecRoot: string;
+  /** A root named like an inspection product's, and a server certificate (127.0.0.1) it issued. */
+  inspection: { ca: string; server: { cert: string; key: string } };
   root: string;
   intermediate: string;
   otherRoot: string;
@@ -35,7 +39,7 @@ export interface DiagnosisPki {
   clients: Record<ClientScenario, ClientFiles>;
 }
 
-export type ClientScenario = 'good' | 'expired' | 'notYetValid' | 'serverAuthOnly' | 'otherCa' | 'selfSigned' | 'rsa1024' | 'sha1' | 'leafWithoutIntermediate' | 'leafWithIntermediate';
+export type ClientScenario = 'deepChain' | 'good' | 'expired' | 'notYetValid' | 'serverAuthOnly' | 'otherCa' | 'selfSigned' | 'rsa1024' | 'sha1' | 'leafWithoutIntermediate' | 'leafWithIntermediate';
 
 let serial = 100;
 
@@ -101,6 +105,11 @@ export async function makeDiagnosisPki(now = new Date()): Promise<DiagnosisPki> 
     sha1: async () => [await make('sha1 client', { issuer: sha1Root, rsaBits: 2048 }, now)],
     leafWithoutIntermediate: async () => [await make('intermediate client', { issuer: intermediate }, now)],
     leafWithIntermediate: async () => [await make('chained client', { issuer: intermediate }, now), intermediate],
+    // Leaf + two intermediates: deeper than nginx's default ssl_verify_depth of 1.
+    deepChain: async () => {
+      const second = await make('diagnosis second intermediate CA', { ca: true, issuer: intermediate }, now);
+      return [await make('deep client', { issuer: second }, now), second, intermediate];
+    },
   };
   const clients = {} as Record<ClientScenario, ClientFiles>;
   for (const [name, spec] of Object.entries(specs) as [ClientScenario, () => Promise<Made[]>][]) {
@@ -112,8 +121,15 @@ export async function makeDiagnosisPki(now = new Date()): Promise<DiagnosisPki> 
       facts: chain.map((c) => parseCertificate(Buffer.from(c.cert.rawData), name).facts),
     };
   }
+  const zscaler = await make('Zscaler Intermediate Root CA (zscaler.net)', { ca: true }, now);
+  const intercepted = await make('localhost', { issuer: zscaler, eku: [SERVER_AUTH], san: '127.0.0.1' }, now);
   return {
     dir,
+    ecRoot: write('ec-root.crt', root.cert.toString('pem') + '\n'),
+    inspection: {
+      ca: write('zscaler-root.crt', zscaler.cert.toString('pem') + '\n'),
+      server: { cert: write('intercepted.crt', intercepted.cert.toString('pem') + '\n'), key: write('intercepted.key', await keyPem(intercepted.keys)) },
+    },
     // The clients' CAs (the RSA roots issue the weak-key and SHA-1 cases).
     root: write('root.crt', [root, rsaRoot, sha1Root].map((c) => c.cert.toString('pem') + '\n').join('')),
     intermediate: write('intermediate.crt', intermediate.cert.toString('pem') + '\n'),

@@ -165,7 +165,7 @@ async function proxyTlsOptions(flags: RequestFlags, proxy: URL | null, ctx: Cont
 }
 
 async function output(result: RequestResult, flags: RequestFlags, ctx: Context): Promise<void> {
-  const printBody = result.response !== null && result.diagnosis === null;
+  const printBody = result.response !== null && (result.diagnosis === null || result.showBody);
   // curl overwrites an -o file; a folder or an unwritable place is MTLS_WRITE_FAILED (exit 2).
   // A response may carry secrets (tokens, keys): a new file is 0600, an existing one keeps its mode.
   if (flags.output && printBody && result.response) await writeOutputFile(resolvePath(ctx.io.cwd, flags.output), result.response.body, { mode: 0o600 });

@@ -1,3 +1,4 @@
+import { parseCertificate, type CertificateFacts } from '../../core/certificate/parse.js';
 import { diagnose } from '../../core/errors.js';
 import type { Diagnosis, RankedCause } from '../../diagnoses/types.js';
 import { hostPort } from '../address.js';
@@ -54,8 +55,39 @@ function certificateShowsReason(e: FailureEvidence, refusal: Refusal): boolean {
   return f !== null && (rankRules(f, refusal)[0]?.weight ?? 0) >= 80;
 }
 
+/** The server's chain as seen (the TLS 1.2 probe reads it as sent, before any alert), leaf first. */
+function serverChainSeen(e: FailureEvidence): CertificateFacts[] {
+  if (e.serverChain.length > 0) return e.serverChain;
+  return (e.probe?.serverChain ?? []).flatMap((der) => {
+    try {
+      return [parseCertificate(der, 'server certificate').facts];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The server sends a chain that stops below the CAs of --cacert: no intermediate links them. */
+function serverChainIncomplete(e: FailureEvidence): CertificateFacts[] | null {
+  const chain = serverChainSeen(e);
+  const top = chain.at(-1);
+  if (!top || top.selfSigned || !e.trustedCas || e.trustedCas.length === 0) return null;
+  return e.trustedCas.some((ca) => ca.subject === top.issuer) ? null : chain;
+}
+
 /** internal_error: the server failed, whatever the client sent (lighttpd with a broken chain sends it to everyone). */
 function serverFailed(e: FailureEvidence, alert: TlsAlert, details: Details): Diagnosis {
+  const incomplete = serverChainIncomplete(e);
+  if (incomplete) {
+    const top = incomplete.at(-1) as CertificateFacts;
+    return diagnose('MTLS_SERVER_CHAIN_INCOMPLETE', `${where(e)} failed the handshake (${alertText(alert)}) and sends ${incomplete.length} certificate(s) that stop at "${top.issuer}", which is not a CA you trust: its own chain lacks the intermediate.`, {
+      details,
+      causes: [
+        { cause: 'The server does not send the intermediate certificate that links its certificate to your CA (and fails on it)', likelihood: 'high', evidence: `the server sent ${incomplete.length} certificate(s), issued by "${top.issuer}"` },
+        { cause: 'The server failed for another reason: its log says which', likelihood: 'medium' },
+      ],
+    });
+  }
   return diagnose('MTLS_SERVER_INTERNAL_ERROR', `${where(e)} failed on its side during the TLS handshake (${alertText(alert)}): this is the server's error, not your certificate's.`, { details });
 }
 
@@ -94,8 +126,13 @@ export function diagnoseClientClose(e: FailureEvidence, afterHandshake: boolean,
   const requested = e.probe?.certificateRequested ?? null;
   const stage = afterHandshake ? `after the ${e.connection.protocol ?? 'TLS'} handshake` : 'during the TLS handshake';
   if (!sent) {
-    if (requested !== true) return null;
-    return required(e, `${where(e)} asked for a client certificate, none was sent, and it closed the connection ${stage} without an alert.`, details);
+    if (requested === true) return required(e, `${where(e)} asked for a client certificate, none was sent, and it closed the connection ${stage} without an alert.`, details);
+    // TLS 1.3 hides the request, and the server judges after the client's handshake: a close
+    // right then, with no certificate sent, is the server refusing its absence (GnuTLS, Node).
+    if (requested === null && afterHandshake && e.connection.protocol === 'TLSv1.3') {
+      return required(e, `${where(e)} closed the connection right after the TLS 1.3 handshake, without an alert or an answer, and no client certificate was sent: it most likely requires one (TLS 1.3 encrypts its request for it).`, details);
+    }
+    return null;
   }
   // A server that does not ask for a certificate did not close over one.
   if (requested === false) return null;

@@ -51,6 +51,11 @@ export interface ClientFacts {
    */
   missingIntermediate: 'known' | 'unknown' | 'none';
   intermediate: { name: string; file: string | null } | null;
+  /**
+   * Whether the chain sent leads to a CA of --cacert (null without --cacert). Most private PKIs
+   * use one CA for both sides, so when the server names no CAs this is the next best evidence.
+   */
+  reachesTrustedCa: boolean | null;
   /** The sent chain is leaf + two or more CAs: past nginx's default ssl_verify_depth of 1. */
   depth: number;
   /** A public CA that stops issuing clientAuth certificates. */
@@ -93,6 +98,7 @@ export function clientFacts(input: ClientFactsInput): ClientFacts | null {
     acceptedCas: accepted,
     listUnknown: input.acceptedCas !== null ? null : input.probeOutcome === 'tls13-only' ? 'tls13-only' : input.probeOutcome ? 'other' : 'not-probed',
     ...missing,
+    reachesTrustedCa: reaches(chain, input.trustedCas),
     depth: chain.length,
     publicCa: leaf.extendedKeyUsage?.includes('clientAuth') ? clientAuthSunsetFor([CLIENT_AUTH_OID], chain.map((c) => c.issuer)) : null,
     lifetimeMinutes: (Date.parse(leaf.notAfter) - Date.parse(leaf.notBefore)) / 60_000,
@@ -141,4 +147,18 @@ function weakSignature(chain: CertificateFacts[]): ClientFacts['weakSignature'] 
   // A root's self-signature is never checked: it is trusted by being in the store.
   const weak = chain.find((c) => WEAK_SIGNATURE_ALGORITHMS.has(c.signatureAlgorithm) && !c.selfSigned);
   return weak ? { name: weak.subjectCommonName ?? weak.subject, algorithm: weak.signatureAlgorithm } : null;
+}
+
+/** Walks leaf → issuer through what was sent until a --cacert subject is met. */
+function reaches(chain: CertificateFacts[], trusted: CertificateFacts[] | null): boolean | null {
+  if (!trusted || trusted.length === 0) return null;
+  const subjects = new Set(trusted.map((c) => c.subject));
+  let current = chain[0] as CertificateFacts;
+  for (let step = 0; step <= chain.length; step++) {
+    if (subjects.has(current.issuer)) return true;
+    const next = chain.find((c) => c !== current && c.subject === current.issuer);
+    if (!next) return false;
+    current = next;
+  }
+  return false;
 }

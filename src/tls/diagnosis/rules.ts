@@ -21,12 +21,14 @@ export interface Rule {
   code: DiagnosisCode;
   cause: string;
   /** The weight when the certificate in hand shows the cause: how sure the facts make it. */
-  inHandWeight: number;
+  inHandWeight: number | ((f: ClientFacts) => number);
   /** The weight with no alert and nothing in hand either way: how often it is the reason. */
   prior: number;
   alerts: readonly string[];
   /** The weight when an alert names it and the certificate cannot tell (default 80). */
   namedWeight?: number;
+  /** The weight when an alert names it and the certificate rules it out (default 40). */
+  contradictedWeight?: number;
   inHand(f: ClientFacts): boolean | null;
   /** `named`: the server's own alert or page names this cause. */
   evidence(f: ClientFacts, named: boolean): string;
@@ -60,7 +62,7 @@ export const REFUSAL_RULES: readonly Rule[] = [
   {
     id: 'usage',
     code: 'MTLS_CLIENT_CERT_WRONG_USAGE',
-    cause: 'Your certificate is not meant for client authentication',
+    cause: 'Your certificate is not meant for client authentication (no clientAuth in its extended key usage, or a key usage without digitalSignature)',
     inHandWeight: 90,
     prior: 0,
     alerts: ['unsupported_certificate'],
@@ -72,15 +74,18 @@ export const REFUSAL_RULES: readonly Rule[] = [
     id: 'unknown-ca',
     code: 'MTLS_CLIENT_CERT_UNKNOWN_CA',
     cause: 'The server does not trust the CA that issued your certificate',
-    inHandWeight: 85,
+    // Below the certificate's own faults; by --cacert alone (the server names no CAs) a little lower still.
+    inHandWeight: (f) => (f.issuer === 'unlisted' ? 85 : 81),
     prior: 20,
     alerts: ['unknown_ca'],
-    inHand: (f) => (f.issuer === 'unlisted' ? true : f.issuer === null ? null : false),
+    inHand: (f) => (f.issuer === 'unlisted' ? true : f.issuer === null ? (f.reachesTrustedCa === false ? true : null) : false),
     evidence: (f, named) =>
       f.issuer === 'unlisted'
         ? `your certificate was issued by "${f.leaf.issuer}"${f.leaf.selfSigned ? ' (it is self-signed)' : ''}; the server accepts ${f.acceptedCas?.map((n) => `"${n}"`).join(', ')}`
         : f.issuer === null
-          ? `your certificate was issued by "${f.leaf.issuer}"; the CAs the server accepts could not be read`
+          ? f.reachesTrustedCa === false
+            ? `your certificate was issued by "${f.leaf.issuer}"${f.leaf.selfSigned ? ' (it is self-signed)' : ''}, which does not lead to the CA you trust for this server (--cacert); the server does not name the CAs it accepts`
+            : `your certificate was issued by "${f.leaf.issuer}"; the CAs the server accepts could not be read`
           : named
             ? // Names are not keys: a CA re-created under the same name is listed but is not the one.
               `your chain leads to "${f.anchorName}", a CA name the server lists, yet it refused it as unknown: a different CA with the same name (re-created CA?)`
@@ -98,6 +103,8 @@ export const REFUSAL_RULES: readonly Rule[] = [
     prior: 0,
     alerts: ['unknown_ca'],
     namedWeight: 45,
+    // 'none': the leaf's issuer is a root at hand or a listed CA: nothing is missing, whatever the alert.
+    contradictedWeight: 0,
     inHand: (f) => (f.missingIntermediate === 'known' ? true : f.missingIntermediate === 'none' ? false : null),
     evidence: (f) => `you send ${f.chain.length} certificate(s); "${f.leaf.issuer}" issued the leaf${f.intermediate?.file ? ` and is in ${f.intermediate.file}` : ''}${f.acceptedCas ? `; the server accepts ${f.acceptedCas.map((n) => `"${n}"`).join(', ')}` : ''}`,
     fixes: (f) => [sendIntermediateFix(f)],
@@ -153,7 +160,8 @@ export const REFUSAL_RULES: readonly Rule[] = [
     cause: 'The server accepts only particular subjects or requires something else of the certificate',
     inHandWeight: 0,
     prior: 30,
-    alerts: ['access_denied'],
+    // GnuTLS says access_denied for every failed verification: no alert names this cause for sure.
+    alerts: [],
     inHand: () => null,
     evidence: () => 'the certificate in hand shows nothing wrong',
     fixes: () => [],
@@ -173,8 +181,9 @@ export function weigh(rule: Rule, f: ClientFacts, refusal: Refusal): number {
   // A server that states its exact reason (`mtls serve`'s "code:" line) outranks any guess.
   if (refusal.kind === 'http' && refusal.stated === rule.code) return inHand === false ? 50 : 150 + (inHand ? 10 : 0);
   const named = isNamed(rule, refusal);
-  if (inHand === true) return rule.inHandWeight + (named ? 20 : 0);
-  if (inHand === false) return named ? 40 : 0;
+  const weight = typeof rule.inHandWeight === 'number' ? rule.inHandWeight : rule.inHandWeight(f);
+  if (inHand === true) return weight + (named ? 20 : 0);
+  if (inHand === false) return named ? (rule.contradictedWeight ?? 40) : 0;
   return named ? (rule.namedWeight ?? 80) : rule.prior;
 }
 

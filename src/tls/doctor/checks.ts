@@ -122,6 +122,10 @@ function serverChainCheck(input: RemoteCheckInput): DoctorCheck {
   const trust = input.ca ? trustAnchorsFrom(input.ca.certificates, input.ca.origin) : systemTrustAnchors();
   const verification = verifyChain({ leaf, bundled, trust, purpose: 'server', host: input.evidence.servername, at: input.now });
   const problem = verification.problems[0];
+  // Seen from a client, a missing issuer in what the server sends is the server's incomplete chain: the same code as request.
+  if (problem?.code === 'MTLS_CHAIN_ISSUER_MISSING') {
+    return check('remote.server-chain', title, 'fail', `${problem.summary} The server does not send the intermediate that links its certificate to your CA.`, { code: 'MTLS_SERVER_CHAIN_INCOMPLETE', fix: catalog.MTLS_SERVER_CHAIN_INCOMPLETE.fixes[0] });
+  }
   if (problem) return check('remote.server-chain', title, 'fail', problem.summary, { code: problem.code, fix: problem.fix });
   if (!verification.valid) return check('remote.server-chain', title, 'fail', verification.verdict, { code: 'MTLS_SERVER_CERT_UNTRUSTED', fix: catalog.MTLS_SERVER_CERT_UNTRUSTED.fixes[0] });
   return check('remote.server-chain', title, 'pass', `${verification.verdict.replace(/\.$/, '')} (chain ${chain.source}).`);
