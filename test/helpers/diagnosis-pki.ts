@@ -39,11 +39,11 @@ export interface DiagnosisPki {
   clients: Record<ClientScenario, ClientFiles>;
 }
 
-export type ClientScenario = 'deepChain' | 'good' | 'expired' | 'notYetValid' | 'serverAuthOnly' | 'otherCa' | 'selfSigned' | 'rsa1024' | 'sha1' | 'leafWithoutIntermediate' | 'leafWithIntermediate';
+export type ClientScenario = 'publicCa' | 'shortLived' | 'deepChain' | 'good' | 'expired' | 'notYetValid' | 'serverAuthOnly' | 'otherCa' | 'selfSigned' | 'rsa1024' | 'sha1' | 'leafWithoutIntermediate' | 'leafWithIntermediate';
 
 let serial = 100;
 
-async function make(name: string, options: { issuer?: Made; ca?: boolean; eku?: string[]; san?: string; notBefore?: Date; notAfter?: Date; rsaBits?: number; hash?: string }, now: Date): Promise<Made> {
+async function make(name: string, options: { subject?: string; issuer?: Made; ca?: boolean; eku?: string[]; san?: string; notBefore?: Date; notAfter?: Date; rsaBits?: number; hash?: string }, now: Date): Promise<Made> {
   const algorithm = options.rsaBits
     ? { name: 'RSASSA-PKCS1-v1_5', modulusLength: options.rsaBits, publicExponent: new Uint8Array([1, 0, 1]), hash: options.hash ?? 'SHA-256' }
     : EC;
@@ -64,8 +64,8 @@ async function make(name: string, options: { issuer?: Made; ca?: boolean; eku?: 
   if (options.san) extensions.push(new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: options.san }, { type: 'dns', value: 'localhost' }]));
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: (serial++).toString(16).padStart(4, '0'),
-    subject: `O=mtls diagnosis tests, CN=${name}`,
-    issuer: issuer ? issuer.cert.subject : `O=mtls diagnosis tests, CN=${name}`,
+    subject: options.subject ?? `O=mtls diagnosis tests, CN=${name}`,
+    issuer: issuer ? issuer.cert.subject : (options.subject ?? `O=mtls diagnosis tests, CN=${name}`),
     notBefore: options.notBefore ?? new Date(now.getTime() - DAY),
     notAfter: options.notAfter ?? new Date(now.getTime() + 3650 * DAY),
     signingAlgorithm: signing,
@@ -105,6 +105,11 @@ export async function makeDiagnosisPki(now = new Date()): Promise<DiagnosisPki> 
     sha1: async () => [await make('sha1 client', { issuer: sha1Root, rsaBits: 2048 }, now)],
     leafWithoutIntermediate: async () => [await make('intermediate client', { issuer: intermediate }, now)],
     leafWithIntermediate: async () => [await make('chained client', { issuer: intermediate }, now), intermediate],
+    publicCa: async () => {
+      const r11 = await make('R11', { ca: true, subject: "C=US, O=Let's Encrypt, CN=R11" }, now);
+      return [await make('client from a public CA', { issuer: r11 }, now)];
+    },
+    shortLived: async () => [await make('short-lived client', { issuer: root, notBefore: new Date(now.getTime() - 60_000), notAfter: new Date(now.getTime() + 10 * 60_000) }, now)],
     // Leaf + two intermediates: deeper than nginx's default ssl_verify_depth of 1.
     deepChain: async () => {
       const second = await make('diagnosis second intermediate CA', { ca: true, issuer: intermediate }, now);

@@ -5,6 +5,7 @@
  * test/net/diagnosis-*.test.ts); here every quirk is one plain value in, one diagnosis out.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { CertificateFacts } from '../../src/core/certificate/parse.js';
@@ -12,7 +13,11 @@ import type { Diagnosis } from '../../src/diagnoses/types.js';
 import { alertFromNumber, ALERT_NAMES } from '../../src/tls/alerts.js';
 import { newConnectionRecord } from '../../src/tls/connector.js';
 import { diagnoseFailure, type FailureEvidence } from '../../src/tls/diagnose.js';
+import { parseCertificate } from '../../src/core/certificate/parse.js';
+import { publicCaCheck } from '../../src/core/doctor/certificate.js';
+import { clientFacts } from '../../src/tls/diagnosis/facts.js';
 import { certificatesBeside } from '../../src/tls/diagnosis/nearby.js';
+import { clockSkewDiagnosis, inspectionBy, publicCaDiagnosis } from '../../src/tls/diagnosis/warnings.js';
 import { diagnoseHttpRejection } from '../../src/tls/http-rejection.js';
 import type { ProbeResult } from '../../src/tls/probe/index.js';
 import { makeDiagnosisPki, type ClientScenario, type DiagnosisPki } from '../helpers/diagnosis-pki.js';
@@ -240,5 +245,31 @@ describe('refusals at the HTTP level', () => {
     e.clientChain = [leaf, intermediate, { ...intermediate, subject: 'CN=second intermediate', issuer: ROOT }];
     const d = diagnoseHttpRejection(400, '<title>400 The SSL certificate error</title>', e);
     assert.equal(d?.diagnosis.code, 'MTLS_CLIENT_CHAIN_TOO_DEEP');
+  });
+});
+
+describe('warnings before it breaks', () => {
+  const facts = (scenario: ClientScenario) => clientFacts({ chain: pki.clients[scenario].facts, acceptedCas: null, trustedCas: null, nearby: [], files: { cert: null, key: null, ca: null }, now: new Date() });
+
+  it("a client certificate from Let's Encrypt: MTLS_CLIENT_CERT_PUBLIC_CA in request -v and a doctor warning", () => {
+    assert.equal(publicCaDiagnosis(facts('publicCa'), new Date('2026-01-01T00:00:00Z'))?.code, 'MTLS_CLIENT_CERT_PUBLIC_CA');
+    assert.equal(publicCaDiagnosis(facts('good'), new Date()), null);
+    const pem = readFileSync(pki.clients.publicCa.cert);
+    const check = publicCaCheck([parseCertificate(Buffer.from(pem.toString().replace(/-----[^-]+-----|\s/g, ''), 'base64'))], new Date('2026-01-01T00:00:00Z'));
+    assert.equal(check?.status, 'warn');
+    assert.match(check?.summary ?? '', /Let's Encrypt stops issuing/);
+  });
+
+  it('clock skew: a server Date header ten minutes off, or a certificate valid for minutes', () => {
+    const now = new Date();
+    assert.equal(clockSkewDiagnosis('h:1', new Date(now.getTime() + 10 * 60_000).toUTCString(), now, facts('good'))?.code, 'MTLS_CLOCK_SKEW');
+    assert.equal(clockSkewDiagnosis('h:1', now.toUTCString(), now, facts('good')), null);
+    assert.match(clockSkewDiagnosis('h:1', now.toUTCString(), now, facts('shortLived'))?.summary ?? '', /valid for 11 minutes/);
+  });
+
+  it('TLS inspection: an issuer named like an inspection product', () => {
+    const leaf = { ...pki.clients.good.facts[0], issuer: 'C=US, O=Zscaler Inc., CN=Zscaler Intermediate Root CA' } as CertificateFacts;
+    assert.match(inspectionBy([leaf], true, true) ?? '', /inspection product/);
+    assert.equal(inspectionBy(pki.clients.good.facts, true, true), null);
   });
 });

@@ -6,7 +6,7 @@ import { catalog } from '../../diagnoses/catalog.js';
 import { certificatesNear, matchKey } from '../match.js';
 import type { LoadedKey } from '../load/types.js';
 import { thresholdMoment, type Threshold } from '../time/duration.js';
-import { CLIENT_AUTH_OID, clientAuthSunsetFor, clientAuthSunsetWarning } from '../public-ca/client-auth-sunset.js';
+import { CLIENT_AUTH_OID, clientAuthSunsetFor, clientAuthSunsetWarning, nodeNameFormat } from '../public-ca/client-auth-sunset.js';
 import { notYetValidText, renewFix } from './fixes.js';
 import { check, skipped, type DoctorCheck, type Role } from './types.js';
 
@@ -128,7 +128,7 @@ export function noCertificate(id: string, title: string): DoctorCheck {
 export function publicCaCheck(chain: ParsedCertificate[], now: Date, file?: string): DoctorCheck | null {
   const leaf = chain[0];
   if (!leaf || !leaf.facts.extendedKeyUsage?.includes('clientAuth')) return null;
-  const sunset = clientAuthSunsetFor([CLIENT_AUTH_OID], chain.map((c) => c.facts.issuer));
+  const sunset = clientAuthSunsetFor([CLIENT_AUTH_OID], chain.map((c) => nodeNameFormat(c.facts.issuer)));
   if (!sunset) return null;
   return check('public-ca', 'Client certificate from a public CA', 'warn', clientAuthSunsetWarning(sunset, now), {
     code: 'MTLS_CLIENT_CERT_PUBLIC_CA',

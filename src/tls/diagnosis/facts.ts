@@ -1,7 +1,7 @@
 import type { CertificateFacts } from '../../core/certificate/parse.js';
 import { WEAK_SIGNATURE_ALGORITHMS } from '../../core/certificate/oids.js';
 import { ekuAllows } from '../../core/chain/purpose.js';
-import { CLIENT_AUTH_OID, clientAuthSunsetFor, type ClientAuthSunset } from '../../core/public-ca/client-auth-sunset.js';
+import { CLIENT_AUTH_OID, clientAuthSunsetFor, nodeNameFormat, type ClientAuthSunset } from '../../core/public-ca/client-auth-sunset.js';
 
 import type { UserFiles } from '../../core/doctor/fixes.js';
 
@@ -100,7 +100,7 @@ export function clientFacts(input: ClientFactsInput): ClientFacts | null {
     ...missing,
     reachesTrustedCa: reaches(chain, input.trustedCas),
     depth: chain.length,
-    publicCa: leaf.extendedKeyUsage?.includes('clientAuth') ? clientAuthSunsetFor([CLIENT_AUTH_OID], chain.map((c) => c.issuer)) : null,
+    publicCa: leaf.extendedKeyUsage?.includes('clientAuth') ? clientAuthSunsetFor([CLIENT_AUTH_OID], chain.map((c) => nodeNameFormat(c.issuer))) : null,
     lifetimeMinutes: (Date.parse(leaf.notAfter) - Date.parse(leaf.notBefore)) / 60_000,
     now,
   };
