@@ -14,7 +14,8 @@ import { alertFromNumber, ALERT_NAMES } from '../../src/tls/alerts.js';
 import { newConnectionRecord } from '../../src/tls/connector.js';
 import { diagnoseFailure, type FailureEvidence } from '../../src/tls/diagnose.js';
 import { parseCertificate } from '../../src/core/certificate/parse.js';
-import { publicCaCheck } from '../../src/core/doctor/certificate.js';
+import { publicCaCheck, validityCheck } from '../../src/core/doctor/certificate.js';
+import { parseThreshold } from '../../src/core/time/duration.js';
 import { clientFacts } from '../../src/tls/diagnosis/facts.js';
 import { certificatesBeside } from '../../src/tls/diagnosis/nearby.js';
 import { clockSkewDiagnosis, inspectionBy, publicCaDiagnosis } from '../../src/tls/diagnosis/warnings.js';
@@ -106,6 +107,14 @@ describe('the certificate in hand outweighs an alert that contradicts it', () =>
     assert.equal(d.code, 'MTLS_CLIENT_CERT_EXPIRED');
     assert.equal(d.fixes[0], `Renew it: \`mtls renew ${pki.clients.expired.cert}\` for a certificate from an mtls CA (else ask the CA that issued it for a new one).`);
     assert.ok(!d.fixes.some((f) => /mtls issue client NAME/.test(f)), d.fixes.join('\n'));
+  });
+
+  it('doctor gives the same fix for the same expired certificate (issue 18)', async () => {
+    const e = await evidence({ scenario: 'expired', how: 'certificate_expired' });
+    e.files = { cert: 'certs/me.crt', key: 'certs/me.key', ca: 'ca/ca.crt' };
+    const der = Buffer.from(readFileSync(pki.clients.expired.cert, 'utf8').replace(/-----[^-]+-----|\s/g, ''), 'base64');
+    const check = validityCheck(parseCertificate(der), parseThreshold('0s', '--fail-within'), new Date(), 'certs/me.crt', 'ca/ca.crt');
+    assert.equal(check.fix, diagnoseFailure(e).fixes[0]);
   });
 
   it('the renew fix names the CA folder when --cacert lives elsewhere', async () => {
