@@ -1,4 +1,5 @@
-import { parseCertificate, type CertificateFacts } from '../../core/certificate/parse.js';
+import type { CertificateFacts } from '../../core/certificate/parse.js';
+import { parseCertificateQuickly } from '../../core/certificate/facts.js';
 import { diagnose } from '../../core/errors.js';
 import type { Diagnosis, RankedCause } from '../../diagnoses/types.js';
 import { hostPort } from '../address.js';
@@ -59,8 +60,10 @@ function certificateShowsReason(e: FailureEvidence, refusal: Refusal): boolean {
 function serverChainSeen(e: FailureEvidence): CertificateFacts[] {
   if (e.serverChain.length > 0) return e.serverChain;
   return (e.probe?.serverChain ?? []).flatMap((der) => {
+    // Node's parser only (request must not load the ASN.1 schema code): a certificate it cannot read is left out.
     try {
-      return [parseCertificate(der, 'server certificate').facts];
+      const parsed = parseCertificateQuickly(der, 'server certificate');
+      return parsed ? [parsed.facts] : [];
     } catch {
       return [];
     }

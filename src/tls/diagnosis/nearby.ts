@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { parseCertificate } from '../../core/certificate/parse.js';
+import { parseCertificateQuickly } from '../../core/certificate/facts.js';
 import { certificatesInBytes } from '../../core/expiry/read.js';
 import { MAX_SCANNED_FILE_BYTES, readFileBounded } from '../../core/fs/read.js';
 import type { NearbyCertificate } from './facts.js';
@@ -21,11 +21,13 @@ export async function certificatesBeside(typedPath: string, cwd: string): Promis
     for (const entry of entries) {
       const typed = folder === '.' ? entry.name : join(folder, entry.name);
       const bytes = await readFileBounded(resolve(cwd, typed), { limit: MAX_SCANNED_FILE_BYTES }).catch(() => null);
-      const read = bytes ? await certificatesInBytes(bytes, undefined, (der) => parseCertificate(der, typed)).catch(() => null) : null;
+      // Node's parser only: request does not load the ASN.1 schema code for a folder scan.
+      const read = bytes ? await certificatesInBytes(bytes, undefined, (der) => parseCertificateQuickly(der, typed)).catch(() => null) : null;
       if (read?.kind !== 'certificates') continue;
       // A file of CA certificates only (intermediate.crt) is the one to name, not a bundle that happens to hold it.
-      const caOnly = read.certificates.every((c) => c.facts.isCa);
-      for (const certificate of read.certificates) if (certificate.facts.isCa) found.push({ file: typed, facts: certificate.facts, caOnly });
+      const certificates = read.certificates.filter((c) => c !== null);
+      const caOnly = certificates.every((c) => c.facts.isCa);
+      for (const certificate of certificates) if (certificate.facts.isCa) found.push({ file: typed, facts: certificate.facts, caOnly });
     }
   } catch {
     // Fewer candidates, never a failure.
