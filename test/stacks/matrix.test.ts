@@ -51,6 +51,7 @@ for (const stack of stacks) {
   const port = stack.ports['require-good-1.2'];
   if (port) probes[stack.kind] = await probeServer({ host: '127.0.0.1', port, timeoutMs: 20_000 });
 }
+if (process.env.MTLS_STACK_LOGS === '1') for (const s of stacks) console.log(`--- ${s.kind} log\n${s.log().slice(-6000)}`);
 await Promise.all(stacks.map((s) => s.stop()));
 
 if (process.env.MTLS_STACK_MATRIX_OUT) {
@@ -60,7 +61,7 @@ console.log(`stack matrix: ${score(results)}; ${cells.length} cells in ${(elapse
 console.log(wireTable(results));
 
 /** Stacks that send no CA names in their CertificateRequest (an empty list is their honest answer). */
-// Python's ssl never sets a client CA list; lighttpd's mod_gnutls and mod_wolfssl send an empty one (ssl.ca-dn-file crashed mod_gnutls here).
+// Python's ssl never sets a client CA list; lighttpd's mod_gnutls and mod_wolfssl send an empty one (with ssl.ca-dn-file set, mod_gnutls stopped answering in a trial run).
 const NAMES_NO_CAS: StackKind[] = ['python', 'lighttpd-gnutls', 'lighttpd-wolfssl'];
 const rootName = new X509Certificate(readFileSync(pki.rootCa)).subject.split('\n').reverse().join(', ');
 
