@@ -43,7 +43,7 @@ for (const [kind, promise] of Object.entries(started) as [StackKind, Promise<Run
 
 const began = Date.now();
 const cells = stacks.flatMap((stack) => cellsFor(stack, pki, scenarios));
-const results: CellResult[] = await pool(cells, 4, (cell) => runCell(cell, pki));
+const results: CellResult[] = await pool(cells, Number(process.env.MTLS_STACK_POOL ?? 4), (cell) => runCell(cell, pki));
 const elapsed = Date.now() - began;
 // The TLS 1.2 probe (the CertificateRequest's CA list) on every stack's TLS 1.2 listener (issue 14 case 7).
 const probes: Partial<Record<StackKind, ProbeResult>> = {};
