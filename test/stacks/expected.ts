@@ -106,7 +106,7 @@ export const EXPECTED: Record<Scenario, Expectation> = {
   'server-auth-eku': {
     codes: ['MTLS_CLIENT_CERT_WRONG_USAGE'],
     exit: 1,
-    firstCause: /clientAuth|usage|purpose/i,
+    firstCause: /clientAuth|client authentication|usage|purpose/i,
     doctor: ['MTLS_CLIENT_CERT_WRONG_USAGE', 'MTLS_CHAIN_WRONG_PURPOSE', 'MTLS_CHAIN_PROFILE'],
   },
   'other-ca': {
@@ -165,7 +165,8 @@ export const EXPECTED: Record<Scenario, Expectation> = {
     codes: ['MTLS_SERVER_CHAIN_INCOMPLETE'],
     exit: 1,
     firstCause: /intermediate|incomplete|chain/i,
-    doctor: ['MTLS_SERVER_CHAIN_INCOMPLETE', 'MTLS_CHAIN_INCOMPLETE'],
+    // doctor's local chain check names the same fault as a missing issuer.
+    doctor: ['MTLS_SERVER_CHAIN_INCOMPLETE', 'MTLS_CHAIN_INCOMPLETE', 'MTLS_CHAIN_ISSUER_MISSING'],
   },
   'wrong-host': {
     codes: ['MTLS_SERVER_NAME_MISMATCH'],
