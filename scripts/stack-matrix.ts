@@ -51,11 +51,11 @@ if (process.argv.includes('--write-docs')) {
 What a client sees when each server stack refuses a client certificate, measured by \`npm run stacks\`
 (test/stacks/): every stack on 127.0.0.1 with \`verify client = require\` (and, where a stack has one,
 an optional-client-auth listener that answers 403 without a verified certificate), a plain Node TLS
-client, the scenario's certificate. "after handshake" is TLS 1.3: the server judges the client
+client, the scenario's certificate. "(after handshake)" is TLS 1.3: the server judges the client
 certificate after the client considers the handshake done, so Node-based clients (mtls included)
 see the refusal on the first read, not during the handshake. "close, no alert" means the server hung
-up without saying why; "HTTP 200" means the stack accepted the certificate. One entry where TLS 1.2
-and 1.3 agree, else both. This is why mtls ranks the certificate in hand above the alert's name: the
+up without saying why; "HTTP 200" means the stack accepted the certificate; "—" that the stack has
+no such listener (no optional client auth, or no TLS 1.3 in Debian's mbedTLS 2.28). This is why mtls ranks the certificate in hand above the alert's name: the
 same fault is \`bad_certificate\` on Go, \`access_denied\` on GnuTLS, \`certificate_unknown\` on mbedTLS,
 an HTTP 400 page on nginx and a bare close on Node.
 

@@ -233,6 +233,12 @@ export const OVERRIDES: Override[] = [
     }),
   ),
   {
+    stack: 'jdk',
+    scenario: 'rsa-1024',
+    expect: { codes: null, exit: 0, doctor: ['MTLS_WEAK_KEY', 'MTLS_CHAIN_WEAK_CRYPTO'], library: null },
+    why: 'The JDK (jdk.certpath.disabledAlgorithms: RSA keySize < 1024) accepts an RSA-1024 client key: the request succeeds; doctor still flags the key.',
+  },
+  {
     stack: 'node',
     scenario: 'rsa-1024',
     expect: { codes: null, exit: 0, doctor: ['MTLS_WEAK_KEY', 'MTLS_CHAIN_WEAK_CRYPTO'], library: null },

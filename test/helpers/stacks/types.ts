@@ -10,6 +10,7 @@ export type StackKind =
   | 'python'
   | 'go'
   | 'node'
+  | 'jdk'
   | 'lighttpd-openssl'
   | 'lighttpd-gnutls'
   | 'lighttpd-mbedtls'
