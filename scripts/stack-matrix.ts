@@ -55,7 +55,7 @@ client, the scenario's certificate. "(after handshake)" is TLS 1.3: the server j
 certificate after the client considers the handshake done, so Node-based clients (mtls included)
 see the refusal on the first read, not during the handshake. "close, no alert" means the server hung
 up without saying why; "HTTP 200" means the stack accepted the certificate; "—" that the stack has
-no such listener (no optional client auth, or no TLS 1.3 in Debian's mbedTLS 2.28). This is why mtls ranks the certificate in hand above the alert's name: the
+no such listener (no optional client auth, or no TLS 1.3 in Debian's mbedTLS 2.28). This is why an alert's name is evidence, not the verdict, and the certificate in hand must outrank it: the
 same fault is \`bad_certificate\` on Go, \`access_denied\` on GnuTLS, \`certificate_unknown\` on mbedTLS,
 an HTTP 400 page on nginx and a bare close on Node.
 
