@@ -17,7 +17,11 @@ export type Scenario =
   | 'optional-no-cert'
   /** The 'optional' listener with the good certificate: 200. */
   | 'optional-good'
-  | ServerScenario;
+  | ServerScenario
+  /** The two-intermediates client against a verify depth of 1 (nginx's ssl_verify_depth default): nginx and Apache only. */
+  | 'verify-depth-1'
+  /** Apache per-location client auth (`SSLVerifyClient require` inside `<Location />`) with the good certificate. */
+  | 'per-path-auth';
 
 export type Via = 'request' | 'doctor' | 'library';
 
@@ -26,6 +30,8 @@ export interface ScenarioSetup {
   clientAuth: ClientAuthMode;
   server: 'good' | ServerScenario;
   client: ClientScenario;
+  /** The server's verify depth for client chains (default 4). */
+  verifyDepth?: number;
 }
 
 export const SCENARIO_SETUP: Record<Scenario, ScenarioSetup> = {
@@ -44,12 +50,15 @@ export const SCENARIO_SETUP: Record<Scenario, ScenarioSetup> = {
   'server-chain-incomplete': { clientAuth: 'require', server: 'server-chain-incomplete', client: 'good' },
   'wrong-host': { clientAuth: 'require', server: 'wrong-host', client: 'good' },
   'server-expired': { clientAuth: 'require', server: 'server-expired', client: 'good' },
+  'two-intermediates': { clientAuth: 'require', server: 'good', client: 'two-intermediates' },
+  'verify-depth-1': { clientAuth: 'require', server: 'good', client: 'two-intermediates', verifyDepth: 1 },
+  'per-path-auth': { clientAuth: 'per-path', server: 'good', client: 'good' },
 };
 
 export const SCENARIOS = Object.keys(SCENARIO_SETUP) as Scenario[];
 
 /** Client scenarios whose refusal is the server's: the ones the "how each stack reports it" table shows. */
-export const SERVER_JUDGED: Scenario[] = ['no-cert', 'expired', 'not-yet-valid', 'server-auth-eku', 'other-ca', 'self-signed', 'rsa-1024', 'missing-intermediate', 'optional-no-cert'];
+export const SERVER_JUDGED: Scenario[] = ['no-cert', 'expired', 'not-yet-valid', 'server-auth-eku', 'other-ca', 'self-signed', 'rsa-1024', 'missing-intermediate', 'optional-no-cert', 'verify-depth-1', 'per-path-auth'];
 
 export interface Expectation {
   /** `mtls request --json`: the diagnosis (or error) code must be one of these; null = success (exit 0, HTTP 200). The first is the preferred one. */
@@ -178,6 +187,27 @@ export const EXPECTED: Record<Scenario, Expectation> = {
     exit: 1,
     doctor: ['MTLS_SERVER_CERT_EXPIRED', 'MTLS_CHAIN_CERT_EXPIRED'],
   },
+  // Leaf + two intermediates against a verify depth of 4: must pass everywhere.
+  'two-intermediates': { codes: null, exit: 0, doctor: null },
+  'verify-depth-1': {
+    // No code exists for it today; MTLS_CLIENT_CHAIN_TOO_DEEP is a proposal (rename here if the engine picks another).
+    codes: ['MTLS_CLIENT_CHAIN_TOO_DEEP'],
+    exit: 1,
+    firstCause: /depth|too (long|deep)|intermediates/i,
+    firstFix: /ssl_verify_depth|SSLVerifyDepth|verify depth/i,
+    doctor: ['MTLS_CLIENT_CHAIN_TOO_DEEP'],
+    library: ['MTLS_CLIENT_CHAIN_TOO_DEEP'],
+    why: 'Issue 14 "also diagnose": a server whose verify depth (nginx ssl_verify_depth default 1) is shorter than the chain the client sends (leaf + two intermediates). The certificate itself is fine, so the cause is the server setting, and the fix names it.',
+  },
+  'per-path-auth': {
+    // Proposal: MTLS_CLIENT_CERT_POST_HANDSHAKE (rename here if the engine picks another).
+    codes: ['MTLS_CLIENT_CERT_POST_HANDSHAKE'],
+    exit: 1,
+    firstCause: /post-handshake|after the request|per-(path|location)|renegotiat/i,
+    doctor: ['MTLS_CLIENT_CERT_POST_HANDSHAKE'],
+    library: ['HTTP 403'],
+    why: 'Issue 14 "also diagnose": Apache asks for the certificate only for the location, after the request: over TLS 1.3 by post-handshake auth, which Node cannot do (Apache answers 403 "Cannot perform Post-Handshake Authentication"). See OVERRIDES for TLS 1.2.',
+  },
 };
 
 export interface Override {
@@ -202,6 +232,13 @@ export interface Override {
  * server-expired included (the OCSPResponse hook never runs).
  */
 export const OVERRIDES: Override[] = [
+  {
+    stack: 'apache',
+    tls: '1.2',
+    scenario: 'per-path-auth',
+    expect: { codes: null, exit: 0, doctor: null, library: null },
+    why: 'Over TLS 1.2 Apache asks for the certificate by renegotiation, which Node clients (mtls included) follow: HTTP 200.',
+  },
   ...(['server-auth-eku', 'rsa-1024'] as const).map(
     (scenario): Override => ({
       stack: 'lighttpd-gnutls',
@@ -247,7 +284,7 @@ export const OVERRIDES: Override[] = [
   // nginx `ssl_verify_client on` completes the handshake and answers HTTP 400 ("No required SSL
   // certificate was sent", "The SSL certificate error"): request and doctor must still name the
   // true cause; the library's fetch returns the 400 response (fetch never throws for a status).
-  ...(['no-cert', 'expired', 'not-yet-valid', 'server-auth-eku', 'other-ca', 'self-signed', 'rsa-1024', 'missing-intermediate'] as const).map(
+  ...(['no-cert', 'expired', 'not-yet-valid', 'server-auth-eku', 'other-ca', 'self-signed', 'rsa-1024', 'missing-intermediate', 'verify-depth-1'] as const).map(
     (scenario): Override => ({ stack: 'nginx', scenario, expect: { library: ['HTTP 400'] }, why: 'nginx refuses at HTTP level with a 400 page; fetch returns it' }),
   ),
   {

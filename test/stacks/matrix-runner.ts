@@ -44,7 +44,7 @@ export interface Cell {
 
 const listenerId = (scenario: Scenario, tls: TlsVersion) => {
   const setup = SCENARIO_SETUP[scenario];
-  return `${setup.clientAuth}-${setup.server}-${tls}`;
+  return `${setup.clientAuth}-${setup.server}${setup.verifyDepth ? `-depth${setup.verifyDepth}` : ''}-${tls}`;
 };
 
 /** The listeners a stack needs for these scenarios: one per (client-auth mode, server credential, version). */
@@ -55,8 +55,10 @@ export function listenersFor(kind: StackKind, pki: ScenarioPki, scenarios: Scena
     for (const scenario of scenarios) {
       const setup = SCENARIO_SETUP[scenario];
       if (setup.clientAuth === 'optional' && !launcher.supportsOptional) continue;
+      if (setup.clientAuth === 'per-path' && !launcher.supportsPerPath) continue;
+      if (setup.verifyDepth !== undefined && !launcher.supportsVerifyDepth) continue;
       const id = listenerId(scenario, tls);
-      if (!byId.has(id)) byId.set(id, { id, tls, clientAuth: setup.clientAuth, server: pki.servers[setup.server], clientCa: pki.rootCa });
+      if (!byId.has(id)) byId.set(id, { id, tls, clientAuth: setup.clientAuth, server: pki.servers[setup.server], clientCa: pki.rootCa, ...(setup.verifyDepth ? { verifyDepth: setup.verifyDepth } : {}) });
     }
   }
   return [...byId.values()];
