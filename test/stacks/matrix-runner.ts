@@ -44,7 +44,7 @@ export interface Cell {
 
 const listenerId = (scenario: Scenario, tls: TlsVersion) => {
   const setup = SCENARIO_SETUP[scenario];
-  return `${setup.clientAuth}-${setup.server}-${tls}`;
+  return `${setup.clientAuth}-${setup.server}${setup.verifyDepth ? `-depth${setup.verifyDepth}` : ''}-${tls}`;
 };
 
 /** The listeners a stack needs for these scenarios: one per (client-auth mode, server credential, version). */
@@ -55,8 +55,10 @@ export function listenersFor(kind: StackKind, pki: ScenarioPki, scenarios: Scena
     for (const scenario of scenarios) {
       const setup = SCENARIO_SETUP[scenario];
       if (setup.clientAuth === 'optional' && !launcher.supportsOptional) continue;
+      if (setup.clientAuth === 'per-path' && !launcher.supportsPerPath) continue;
+      if (setup.verifyDepth !== undefined && !launcher.supportsVerifyDepth) continue;
       const id = listenerId(scenario, tls);
-      if (!byId.has(id)) byId.set(id, { id, tls, clientAuth: setup.clientAuth, server: pki.servers[setup.server], clientCa: pki.rootCa });
+      if (!byId.has(id)) byId.set(id, { id, tls, clientAuth: setup.clientAuth, server: pki.servers[setup.server], clientCa: pki.rootCa, ...(setup.verifyDepth ? { verifyDepth: setup.verifyDepth } : {}) });
     }
   }
   return [...byId.values()];
@@ -310,23 +312,17 @@ export function score(results: CellResult[]): string {
 }
 
 /**
- * How each stack reports each refused client certificate, as the wire probe saw it: rows =
- * stacks, columns = server-judged scenarios, cell = "TLS 1.2 / TLS 1.3" summaries (one when equal).
+ * How each stack reports each refused client certificate, as the wire probe saw it: one table
+ * per TLS version, rows = stacks, columns = server-judged scenarios.
  */
-export function wireTable(results: CellResult[]): string {
-  const probes = results.filter((r) => r.via === 'request' && r.wire);
+export function wireTable(results: CellResult[], tls?: TlsVersion): string {
+  if (!tls) return (['1.2', '1.3'] as TlsVersion[]).map((v) => `TLS ${v}:\n\n${wireTable(results, v)}`).join('\n\n');
+  const probes = results.filter((r) => r.via === 'request' && r.wire && r.tls === tls);
   const stacks = [...new Set(probes.map((r) => r.stack))];
   const scenarios = SERVER_JUDGED.filter((s) => probes.some((r) => r.scenario === s));
   const rows = stacks.map((stack) => [
     STACKS[stack].label,
-    ...scenarios.map((scenario) => {
-      const at = (tls: TlsVersion) => probes.find((r) => r.stack === stack && r.scenario === scenario && r.tls === tls)?.wire?.summary;
-      const v12 = at('1.2');
-      const v13 = at('1.3');
-      if (v12 === undefined && v13 === undefined) return '—';
-      if (v12 === v13) return v12 ?? '—';
-      return `1.2: ${v12 ?? '—'}; 1.3: ${v13 ?? '—'}`;
-    }),
+    ...scenarios.map((scenario) => probes.find((r) => r.stack === stack && r.scenario === scenario)?.wire?.summary.replace(', after handshake', ' (after handshake)') ?? '—'),
   ]);
   return table(['stack', ...scenarios], rows, 'markdown');
 }

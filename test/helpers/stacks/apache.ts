@@ -10,12 +10,15 @@ const MODULES = '/usr/lib/apache2/modules';
  * Apache httpd with mod_ssl, one VirtualHost per listener, from a private config (-f) whose
  * every path is in a temporary ServerRoot: no port 80/443, nothing in /var/log or /run.
  * `-X` keeps it one process in the foreground. 'optional' = `SSLVerifyClient optional` +
- * `Require expr %{SSL_CLIENT_VERIFY} == 'SUCCESS'` (a 403 without a verified certificate).
+ * `Require expr %{SSL_CLIENT_VERIFY} == 'SUCCESS'` (a 403 without a verified certificate);
+ * 'per-path' = `SSLVerifyClient none` on the host and `require` inside `<Location />`.
  */
 export const apache: StackLauncher = {
   kind: 'apache',
   label: 'Apache httpd (mod_ssl)',
   supportsOptional: true,
+  supportsPerPath: true,
+  supportsVerifyDepth: true,
   versions: ['1.2', '1.3'],
   unavailable: () => (findBinary('/usr/sbin/apache2', 'apache2', 'httpd') ? null : 'Apache httpd is not installed (Debian package apache2)'),
   async start({ listeners }) {
@@ -29,7 +32,11 @@ export const apache: StackLauncher = {
     const errorLog = join(root, 'error.log');
     const ports = await allocatePorts(listeners);
     const hosts = listeners.map((l) => {
-      const optional = l.clientAuth === 'optional';
+      const verify = l.clientAuth === 'optional' ? 'optional' : 'require';
+      // 'per-path': nothing asked in the handshake; the location asks afterwards (renegotiation or post-handshake auth).
+      const vhostVerify = l.clientAuth === 'per-path' ? 'none' : verify;
+      const location =
+        l.clientAuth === 'optional' ? "Require expr %{SSL_CLIENT_VERIFY} == 'SUCCESS'" : l.clientAuth === 'per-path' ? 'SSLVerifyClient require\n    Require all granted' : 'Require all granted';
       return `Listen 127.0.0.1:${ports[l.id]}
 <VirtualHost 127.0.0.1:${ports[l.id]}>
   SSLEngine on
@@ -37,10 +44,10 @@ export const apache: StackLauncher = {
   SSLCertificateFile ${l.server.cert}
   SSLCertificateKeyFile ${l.server.key}
   SSLCACertificateFile ${l.clientCa}
-  SSLVerifyClient ${optional ? 'optional' : 'require'}
-  SSLVerifyDepth 4
+  SSLVerifyClient ${vhostVerify}
+  SSLVerifyDepth ${l.verifyDepth ?? 4}
   <Location />
-    ${optional ? "Require expr %{SSL_CLIENT_VERIFY} == 'SUCCESS'" : 'Require all granted'}
+    ${location}
   </Location>
 </VirtualHost>`;
     });

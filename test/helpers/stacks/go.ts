@@ -27,7 +27,7 @@ function buildGoServer(): Promise<string> {
     mkdirSync(cache, { recursive: true });
     const partial = `${binary}.${process.pid}.partial`;
     await promisify(execFile)(findBinary('go') ?? 'go', ['build', '-o', partial, SOURCE], {
-      env: { ...process.env, GOCACHE: join(cache, 'gocache'), GOPATH: join(cache, 'gopath'), GOFLAGS: '-mod=mod', GO111MODULE: 'off', CGO_ENABLED: '0' },
+      env: { ...process.env, GOCACHE: join(cache, 'gocache'), GOPATH: join(cache, 'gopath'), GO111MODULE: 'off', CGO_ENABLED: '0' },
       timeout: 300_000,
     });
     renameSync(partial, binary);

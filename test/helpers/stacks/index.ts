@@ -1,6 +1,7 @@
 import { apache } from './apache.js';
 import { go } from './go.js';
 import { haproxy } from './haproxy.js';
+import { jdk } from './jdk.js';
 import { lighttpdGnutls, lighttpdMbedtls, lighttpdOpenssl, lighttpdWolfssl } from './lighttpd.js';
 import { nginx } from './nginx.js';
 import { node } from './node.js';
@@ -22,6 +23,7 @@ export const STACKS: Record<StackKind, StackLauncher> = {
   python,
   go,
   node,
+  jdk,
   'lighttpd-openssl': lighttpdOpenssl,
   'lighttpd-gnutls': lighttpdGnutls,
   'lighttpd-mbedtls': lighttpdMbedtls,

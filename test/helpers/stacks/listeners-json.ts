@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ListenerSpec } from './types.js';
+import type { ClientAuthMode, ListenerSpec } from './types.js';
 
 /** The listener list the small servers (Node, Go, Python) read: one JSON file, paths only. */
 export interface ListenerJson {
   port: number;
   tls: '1.2' | '1.3';
-  clientAuth: 'require' | 'optional';
+  clientAuth: ClientAuthMode;
   cert: string;
   key: string;
   clientCa: string;

@@ -9,6 +9,7 @@ export const nginx: StackLauncher = {
   kind: 'nginx',
   label: 'nginx',
   supportsOptional: true,
+  supportsVerifyDepth: true,
   versions: ['1.2', '1.3'],
   unavailable: () => (findBinary('nginx') ? null : 'nginx is not installed'),
   async start({ listeners }) {
@@ -26,7 +27,7 @@ export const nginx: StackLauncher = {
     ssl_protocols TLSv${l.tls};
     ssl_client_certificate ${l.clientCa};
     ssl_verify_client ${l.clientAuth === 'optional' ? 'optional' : 'on'};
-    ssl_verify_depth 4;
+    ssl_verify_depth ${l.verifyDepth ?? 4};
     location / { ${location} }
   }`;
     });

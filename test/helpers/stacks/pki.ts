@@ -2,7 +2,11 @@ import { generateKeyPair, type KeyObject } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { buildCertificate, subjectName, type SigningAuthority } from '../../../src/core/pki/certificate.js';
+import { buildCertificate, subjectName, subjectOf, type SigningAuthority } from '../../../src/core/pki/certificate.js';
+import { parseCertificate } from '../../../src/core/certificate/parse.js';
+import { spkiOf, toWebSigningKey } from '../../../src/core/pki/keys.js';
+import { randomSerial } from '../../../src/core/pki/serial.js';
+import { x509 } from '../../../src/core/pki/x509.js';
 import type { Profile } from '../../../src/core/pki/profiles.js';
 import type { SanEntry } from '../../../src/core/pki/san.js';
 import { toPem } from '../../../src/core/load/pem.js';
@@ -35,7 +39,9 @@ export type ClientScenario =
   | 'self-signed'
   | 'rsa-1024'
   | 'missing-intermediate'
-  | 'wrong-key';
+  | 'wrong-key'
+  /** root → intermediate → sub-intermediate → leaf, sent as leaf + both intermediates (a verify depth of 1 refuses it). */
+  | 'two-intermediates';
 
 /** Server-side configurations the client meets with a good certificate. */
 export type ServerScenario = 'server-chain-incomplete' | 'wrong-host' | 'server-expired';
@@ -91,6 +97,31 @@ async function make(
   };
 }
 
+/** An intermediate CA with a chosen pathLenConstraint (mtls's own profile always sets 0). */
+async function intermediateWithPathLength(name: string, key: KeyObject, issuer: Issued, pathLength: number): Promise<Issued> {
+  const now = Date.now();
+  const signing = await toWebSigningKey(issuer.authority.key);
+  const subjectSpki = spkiOf(key);
+  const created = await x509.X509CertificateGenerator.create({
+    serialNumber: randomSerial(),
+    subject: subjectName({ commonName: name, organization: 'mtls stack matrix' }),
+    issuer: subjectOf(issuer.authority.certificate.der, 'certificate'),
+    notBefore: new Date(now - DAY),
+    notAfter: new Date(now + 10 * YEAR),
+    publicKey: subjectSpki,
+    signingKey: signing.privateKey,
+    signingAlgorithm: signing.signingAlgorithm,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, pathLength, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(subjectSpki),
+      await x509.AuthorityKeyIdentifierExtension.create(spkiOf(issuer.authority.key)),
+    ],
+  });
+  const certificate = parseCertificate(Buffer.from(created.rawData), name);
+  return { authority: { certificate, key }, pem: toPem('CERTIFICATE', certificate.der), keyPem: key.export({ type: 'pkcs8', format: 'pem' }).toString() };
+}
+
 export async function makeScenarioPki(): Promise<ScenarioPki> {
   const dir = tempDir('mtls-stacks-pki-');
   const write = (name: string, text: string) => {
@@ -126,6 +157,10 @@ export async function makeScenarioPki(): Promise<ScenarioPki> {
     client('wrong-key client', await ec()),
   ]);
   const strangerKey = await ec();
+  // Two intermediates: mtls gives every intermediate pathlen 0, so the upper one (pathlen 1) is made here.
+  const deepIntermediate = await intermediateWithPathLength('matrix upper intermediate CA', await ec(), root, 1);
+  const deepSub = await make('intermediate', 'matrix lower intermediate CA', await ec(), deepIntermediate);
+  const deepLeaf = await make('client', 'two-intermediates client', await ec(), deepSub, { sans: [{ type: 'URI', value: 'spiffe://matrix.test/two-intermediates' }] });
 
   const [server, serverIncomplete, wrongHost, serverExpired] = await Promise.all([
     make('server', 'matrix server', await ec(), intermediate, { sans: serverSans }),
@@ -150,6 +185,7 @@ export async function makeScenarioPki(): Promise<ScenarioPki> {
       'self-signed': save('client-self-signed', selfSigned),
       'rsa-1024': save('client-rsa-1024', rsa1024, [intermediate]),
       'missing-intermediate': save('client-missing-intermediate', missingIntermediate),
+      'two-intermediates': save('client-two-intermediates', deepLeaf, [deepSub, deepIntermediate]),
       'wrong-key': { cert: save('client-wrong-key', wrongKeyCert, [intermediate]).cert, key: write('client-wrong-key-stranger.key', strangerKey.export({ type: 'pkcs8', format: 'pem' }).toString()) },
     },
     servers: {

@@ -10,6 +10,7 @@ export type StackKind =
   | 'python'
   | 'go'
   | 'node'
+  | 'jdk'
   | 'lighttpd-openssl'
   | 'lighttpd-gnutls'
   | 'lighttpd-mbedtls'
@@ -23,7 +24,10 @@ export type TlsVersion = '1.2' | '1.3';
  * (nginx `ssl_verify_client optional` + `return 403`, Apache `SSLVerifyClient optional` +
  * `Require expr`…). Only stacks whose `supportsOptional` is true get such listeners.
  */
-export type ClientAuthMode = 'require' | 'optional';
+export type ClientAuthMode = 'require' | 'optional' | 'per-path';
+// 'per-path': the handshake asks for nothing; the location asks later (Apache `<Location>
+// SSLVerifyClient require`): TLS 1.2 renegotiation, TLS 1.3 post-handshake auth (which Node
+// clients cannot do). Only stacks whose `supportsPerPath` is true get such listeners.
 
 /** One listening socket with one server-side configuration, pinned to one TLS version. */
 export interface ListenerSpec {
@@ -35,6 +39,8 @@ export interface ListenerSpec {
   server: Credential;
   /** The CAs the server trusts for (and names to) clients. */
   clientCa: string;
+  /** The server's verify depth for client chains (default 4); only where `supportsVerifyDepth`. */
+  verifyDepth?: number;
 }
 
 export interface StackConfig {
@@ -60,6 +66,10 @@ export interface StackLauncher {
   label: string;
   /** Whether the stack can run 'optional' listeners that answer 403 without a certificate. */
   supportsOptional: boolean;
+  /** Per-path client auth ('per-path' listeners): Apache only. */
+  supportsPerPath?: boolean;
+  /** A listener's verifyDepth is honoured (nginx: ssl_verify_depth, whose default is 1). */
+  supportsVerifyDepth?: boolean;
   /** The TLS versions its TLS library can serve (listeners of another version are not started). */
   versions: TlsVersion[];
   /** Why the stack cannot run here (a binary or module is missing), or null when it can. */
