@@ -215,6 +215,10 @@ describe('other causes', () => {
     }
   });
 
+  it('Apache: internal_error for a chain past SSLVerifyDepth (leaf + two intermediates) → CHAIN_TOO_DEEP', async () => {
+    assert.equal((await run({ scenario: 'deepChain', how: 'internal_error', accepted: [ROOT] })).code, 'MTLS_CLIENT_CHAIN_TOO_DEEP');
+  });
+
   it('a certificate from an unrelated CA: get one from a CA the server names; never --cacert (case 10)', async () => {
     const d = await run({ scenario: 'otherCa', how: 'unknown_ca' });
     assert.match(d.fixes[0] ?? '', new RegExp(`Use a certificate issued by a CA the server accepts: "${ROOT}"`));

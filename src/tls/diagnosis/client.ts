@@ -80,6 +80,12 @@ function serverChainIncomplete(e: FailureEvidence): CertificateFacts[] | null {
 
 /** internal_error: the server failed, whatever the client sent (lighttpd with a broken chain sends it to everyone). */
 function serverFailed(e: FailureEvidence, alert: TlsAlert, details: Details): Diagnosis {
+  // OpenSSL servers (Apache) answer "certificate chain too long" with internal_error too; a server
+  // that answers a plain hello normally failed on what this client sent: a chain past its depth.
+  if (e.clientChain.length >= 3 && e.probe?.outcome !== 'alert') {
+    const deep = refused(e, { kind: 'alert', name: alert.name }, `(${alertText(alert)}, which OpenSSL servers send for "certificate chain too long")`, details);
+    if (deep) return deep;
+  }
   const incomplete = serverChainIncomplete(e);
   if (incomplete) {
     const top = incomplete.at(-1) as CertificateFacts;
