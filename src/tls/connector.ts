@@ -24,6 +24,8 @@ export interface ConnectorOptions {
   proxy?: URL | null;
   /** TLS to an https:// proxy: --proxy-cacert and --proxy-insecure. */
   proxyTls?: ProxyTlsOptions;
+  /** The highest TLS version to offer (a retry over TLS 1.2, where the server can renegotiate). */
+  maxVersion?: 'TLSv1.2';
 }
 
 export interface SocketErrorRecord {
@@ -152,6 +154,7 @@ export function createConnector(options: ConnectorOptions, record: ConnectionRec
         requestOCSP: !options.insecure,
         ...(options.caPem ? { ca: options.caPem } : {}),
         ...(options.identity ? { cert: options.identity.certPem, key: options.identity.keyPem } : {}),
+        ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}),
       };
       // The policy verdict is computed once per connection, early when it can be (null: needs the full reader).
       let policyOnce: { verdict: ServerChainVerdict | null } | null = null;

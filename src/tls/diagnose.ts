@@ -4,7 +4,9 @@ import type { DiagnosisCode } from '../diagnoses/catalog.js';
 import type { Diagnosis, RankedCause } from '../diagnoses/types.js';
 import { hostPort } from './address.js';
 import type { TlsAlert } from './alerts.js';
-import { clientCertificateEvidence, codeForGenericRejection, rankRejectionCauses, type ClientCertificateEvidence, type RejectionHint } from './client-evidence.js';
+import { diagnoseClientAlert, diagnoseClientClose, refused, required, unexplainedCloseCauses } from './diagnosis/client.js';
+import type { NearbyCertificate, UserFiles } from './diagnosis/facts.js';
+import type { Refusal } from './diagnosis/rules.js';
 import type { ConnectionRecord } from './connector.js';
 import type { ProbeResult } from './probe/index.js';
 
@@ -25,6 +27,10 @@ export interface FailureEvidence {
   connectTimeoutMs: number | null;
   maxTimeMs: number | null;
   now: Date;
+  /** The user's files as typed (--cert, --key, --cacert), so that fixes name them. */
+  files?: UserFiles;
+  /** Certificates beside the --cert file: the intermediate a leaf sent alone may be missing. */
+  nearby?: NearbyCertificate[];
 }
 
 /** Any thrown value as the evidence's plain error shape (undici's, Node's, or the connector's). */
@@ -32,17 +38,6 @@ export function errorEvidence(error: unknown): NonNullable<FailureEvidence['erro
   const e = (error ?? {}) as { code?: unknown; name?: unknown; message?: unknown };
   return { code: typeof e.code === 'string' ? e.code : null, name: typeof e.name === 'string' ? e.name : 'Error', message: typeof e.message === 'string' ? e.message : String(error) };
 }
-
-const CLIENT_ALERTS: Record<string, { code: DiagnosisCode | 'generic'; hint: RejectionHint | null }> = {
-  unknown_ca: { code: 'MTLS_CLIENT_CERT_UNKNOWN_CA', hint: 'unknownCa' },
-  certificate_expired: { code: 'MTLS_CLIENT_CERT_EXPIRED', hint: 'expired' },
-  unsupported_certificate: { code: 'MTLS_CLIENT_CERT_WRONG_USAGE', hint: 'usage' },
-  certificate_revoked: { code: 'MTLS_CLIENT_CERT_REVOKED', hint: 'revoked' },
-  bad_certificate: { code: 'generic', hint: null },
-  certificate_unknown: { code: 'generic', hint: null },
-  access_denied: { code: 'generic', hint: null },
-  decrypt_error: { code: 'generic', hint: null },
-};
 
 /** Does diagnosing this failure need the server's CertificateRequest (a TLS 1.2 probe)? */
 export function failureNeedsProbe(connection: ConnectionRecord, error: FailureEvidence['error']): boolean {
@@ -115,12 +110,17 @@ export function diagnoseFailure(e: FailureEvidence): Diagnosis {
     return diagnose('MTLS_NO_COMMON_CIPHER', `${where(e)} and this client share no cipher suite.`, { details });
   }
   if (!c.handshakeComplete && (c.closedDuringHandshake || ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(code))) {
-    return diagnose('MTLS_PEER_CLOSED_HANDSHAKE', `${where(e)} accepted the connection, then closed it during the TLS handshake without saying why.`, {
+    return diagnoseClientClose(e, false, details) ?? diagnose('MTLS_PEER_CLOSED_HANDSHAKE', `${where(e)} accepted the connection, then closed it during the TLS handshake without saying why.`, {
       details,
-      causes: closedHandshakeCauses(e),
+      causes: unexplainedCloseCauses(e, false),
     });
   }
-  if (c.handshakeComplete && ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(code)) return diagnoseClosedAfterHandshake(e, details);
+  if (c.handshakeComplete && ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(code)) {
+    return diagnoseClientClose(e, true, details) ?? diagnose('MTLS_PEER_CLOSED_AFTER_HANDSHAKE', `The TLS handshake with ${where(e)} completed (${e.connection.protocol}), then the server closed the connection without an HTTP response or an alert.`, {
+      details,
+      causes: unexplainedCloseCauses(e, true),
+    });
+  }
   if (/^ERR_SSL_/.test(code)) return diagnose('MTLS_TLS_HANDSHAKE_FAILED', `The TLS handshake with ${where(e)} failed: ${openSslReason(e.error?.message ?? code)}.`, { details });
   return diagnose('MTLS_REQUEST_FAILED', `The request to ${where(e)} failed: ${e.error?.message ?? 'unknown error'}.`, { details });
 }
@@ -134,31 +134,11 @@ function openSslReason(message: string): string {
   return /:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+)/.exec(line)?.[1] ?? line;
 }
 
-function closedHandshakeCauses(e: FailureEvidence): RankedCause[] {
-  const probe = e.probe;
-  const causes: RankedCause[] = [];
-  if (probe?.outcome === 'tls12') causes.push({ cause: 'The server refused something in this client\'s hello or certificate without sending an alert', likelihood: 'medium', evidence: 'a plain TLS 1.2 hello got a normal answer' });
-  else causes.push({ cause: 'The server hangs up on every TLS hello (it may not be a TLS server, or it is overloaded)', likelihood: 'high', ...(probe?.reason ? { evidence: `probe: ${probe.reason}` } : {}) });
-  causes.push({ cause: 'A load balancer or firewall in between cut the connection', likelihood: 'medium' });
-  causes.push({ cause: 'The server process crashed or is restarting', likelihood: 'medium' });
-  return causes;
-}
-
-function clientEvidence(e: FailureEvidence): ClientCertificateEvidence | null {
-  return clientCertificateEvidence(e.clientChain, e.probe?.acceptedCas ?? null, e.now);
-}
-
-/** The server refused us with an alert. Which alert, and what we sent, decide the diagnosis. */
+/** The server refused us with an alert: the client side first (what was sent, what is held), then the protocol. */
 function diagnoseAlert(e: FailureEvidence, alert: TlsAlert, details: Record<string, string | number | boolean | string[]>): Diagnosis {
+  const client = diagnoseClientAlert(e, alert, details);
+  if (client) return client;
   const sentCertificate = e.clientChain.length > 0;
-  if (alert.name === 'certificate_required' || (!sentCertificate && alert.name === 'handshake_failure' && e.probe?.certificateRequested === true)) {
-    return clientCertificateRequired(e, `${where(e)} requires a client certificate and none was sent (${alertText(alert)}).`, details);
-  }
-  const known = CLIENT_ALERTS[alert.name];
-  if (known && sentCertificate) return clientCertificateRejected(e, known.code, known.hint, `(${alertText(alert)})`, details);
-  if (alert.name === 'handshake_failure' && sentCertificate && e.probe?.certificateRequested === true) {
-    return clientCertificateRejected(e, 'generic', null, `(${alertText(alert)}, after the server asked for a client certificate)`, details);
-  }
   if (alert.name === 'protocol_version') return diagnose('MTLS_NO_COMMON_PROTOCOL', `${where(e)} refused every TLS version this client offered (${alertText(alert)}).`, { details });
   if (alert.name === 'insufficient_security' || (alert.name === 'handshake_failure' && e.probe?.outcome === 'alert')) {
     return diagnose('MTLS_NO_COMMON_CIPHER', `${where(e)} accepts none of the cipher suites offered (${alertText(alert)}).`, { details });
@@ -176,98 +156,14 @@ function diagnoseAlert(e: FailureEvidence, alert: TlsAlert, details: Record<stri
   return diagnose('MTLS_TLS_HANDSHAKE_FAILED', `The TLS handshake with ${where(e)} failed (${alertText(alert)}).`, { details });
 }
 
+/** For the HTTP layer (http-rejection.ts): no certificate reached the server, and it wants one. */
 export function clientCertificateRequired(e: FailureEvidence, summary: string, details: Record<string, string | number | boolean | string[]>): Diagnosis {
-  const fixes: string[] = [];
-  const accepted = e.probe?.acceptedCas;
-  if (accepted && accepted.length > 0) fixes.push(`Use a certificate issued by one of the CAs the server accepts: ${accepted.map((n) => `"${n}"`).join(', ')}.`);
-  return diagnose('MTLS_CLIENT_CERT_REQUIRED', summary, { details, fixes });
+  return required(e, summary, details);
 }
 
-/**
- * The server refused the certificate we sent. A specific alert names the reason; a generic one
- * (bad_certificate, a proxy's "SSL certificate error" page) is resolved by the evidence.
- */
-export function clientCertificateRejected(
-  e: FailureEvidence,
-  alertCode: DiagnosisCode | 'generic',
-  hint: RejectionHint | null,
-  how: string,
-  details: Record<string, string | number | boolean | string[]>,
-): Diagnosis {
-  const evidence = clientEvidence(e);
-  const code = alertCode === 'generic' ? codeForGenericRejection(evidence) : alertCode;
-  const leaf = e.clientChain[0];
-  const name = leaf ? `"${leaf.subjectCommonName ?? leaf.subject}"` : '';
-  const reason: Partial<Record<DiagnosisCode, string>> = {
-    MTLS_CLIENT_CERT_UNKNOWN_CA: `it does not trust the CA that issued it ("${leaf?.issuer}")`,
-    MTLS_CLIENT_CERT_EXPIRED: `it expired on ${leaf?.notAfter}`,
-    MTLS_CLIENT_CERT_NOT_YET_VALID: `it is valid only from ${leaf?.notBefore}`,
-    MTLS_CLIENT_CERT_WRONG_USAGE: `it is not meant for client authentication (extended key usage: ${leaf?.extendedKeyUsage?.join(', ') ?? 'none'})`,
-    MTLS_CLIENT_CERT_REVOKED: 'it has been revoked',
-  };
-  const because = reason[code] ? `: ${reason[code]}` : '';
-  const summary = `${where(e)} rejected your client certificate ${name}${because} ${how}.`;
-  const causes = evidence ? rankRejectionCauses(evidence, e.probe?.acceptedCas ?? null, hint) : undefined;
-  const fixes = code === 'MTLS_CLIENT_CERT_UNKNOWN_CA' ? unknownCaFixes(e, evidence) : [];
-  return diagnose(code, summary.replace(/\s+\./, '.'), { details, ...(causes ? { causes } : {}), fixes });
-}
-
-/** Fixes for an untrusted issuer that fit what was seen: only steps that can work for this server and this chain. */
-function unknownCaFixes(e: FailureEvidence, evidence: ClientCertificateEvidence | null): string[] {
-  const fixes: string[] = [];
-  const accepted = e.probe?.acceptedCas;
-  if (evidence?.issuerAccepted === true) {
-    fixes.push(`The server accepts a CA named "${evidence.leaf.issuer}" but not your certificate: names are not keys, so the CA was probably re-created. Issue a new certificate from the CA the server trusts now, or give the server the current CA.`);
-  } else if (accepted && accepted.length > 0) {
-    fixes.push(`Use a certificate issued by one of the CAs the server accepts: ${accepted.map((n) => `"${n}"`).join(', ')}.`);
-  } else if (e.probe?.outcome === 'tls13-only') {
-    fixes.push('The server speaks TLS 1.3 only, which encrypts the list of CAs it accepts: ask its operator which CA issues its client certificates, and use a certificate from that CA.');
-  } else if (!e.probe && !e.connection.proxy && e.connection.protocol !== 'TLSv1.3') {
-    fixes.push('See which CAs the server accepts: `mtls request URL -v` lists them when the server speaks TLS 1.2.');
-  }
-  const intermediate = evidence?.issuerAccepted === true ? null : missingIntermediate(e);
-  const bundle = '`cat client.crt intermediate.crt > client-chain.crt`';
-  if (intermediate === 'known') fixes.push(`Send the intermediate with your certificate: ${bundle}.`);
-  if (intermediate === 'unknown') fixes.push(`If "${e.clientChain.at(-1)?.issuer}" is an intermediate CA, send it with your certificate: ${bundle}.`);
-  return fixes;
-}
-
-/**
- * Whether the chain the user sends stops below a CA certificate that is not a root. 'none' when
- * it ends in a self-signed certificate or its issuer is a root at hand (--cacert or the chain
- * itself): then there is no intermediate to send. 'unknown' when the issuer is nowhere at hand.
- */
-function missingIntermediate(e: FailureEvidence): 'known' | 'unknown' | 'none' {
-  const top = e.clientChain.at(-1);
-  if (!top || top.selfSigned) return 'none';
-  const issuer = [...e.clientChain, ...(e.trustedCas ?? [])].find((c) => c.subject === top.issuer);
-  if (!issuer) return 'unknown';
-  return issuer.selfSigned ? 'none' : 'known';
-}
-
-function diagnoseClosedAfterHandshake(e: FailureEvidence, details: Record<string, string | number | boolean | string[]>): Diagnosis {
-  const tls13 = e.connection.protocol === 'TLSv1.3';
-  const sent = e.clientChain.length > 0;
-  if (!sent && e.probe?.certificateRequested === true) {
-    return clientCertificateRequired(e, `${where(e)} asked for a client certificate, none was sent, and it closed the connection without answering.`, details);
-  }
-  // Node's https server (and others that check the certificate in application code) hangs up
-  // without an alert. When the certificate we sent is itself outside its dates or not meant for
-  // clients, that is the reason, whatever the server did not say.
-  const evidence = sent ? clientEvidence(e) : null;
-  if (evidence && (evidence.expired || evidence.notYetValid || evidence.notForClientAuth)) {
-    return clientCertificateRejected(e, 'generic', null, `(the server closed the connection after the ${e.connection.protocol} handshake without an alert)`, details);
-  }
-  const causes: RankedCause[] = [
-    {
-      cause: sent ? 'The server rejected your client certificate after the handshake' : 'The server requires a client certificate, and none was sent',
-      likelihood: tls13 ? 'high' : 'medium',
-      evidence: tls13 ? "in TLS 1.3 the server's verdict on the client certificate comes after the client's handshake completes" : `the connection used ${e.connection.protocol}`,
-    },
-    { cause: 'The server does not speak HTTP/1.1 on this port', likelihood: 'medium' },
-    { cause: 'The server closed idle or unwanted connections', likelihood: 'low' },
-  ];
-  return diagnose('MTLS_PEER_CLOSED_AFTER_HANDSHAKE', `The TLS handshake with ${where(e)} completed (${e.connection.protocol}), then the server closed the connection without an HTTP response or an alert.`, { details, causes });
+/** For the HTTP layer: the server refused the certificate that was sent; the engine ranks why. */
+export function clientCertificateRejected(e: FailureEvidence, refusal: Refusal, how: string, details: Record<string, string | number | boolean | string[]>): Diagnosis {
+  return refused(e, refusal, how, details) ?? required(e, `${where(e)} requires a client certificate and received none ${how}.`, details);
 }
 
 const UNTRUSTED = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'CERT_UNTRUSTED']);

@@ -12,6 +12,10 @@ import { http1Exchange, type Http1Response } from './http1.js';
 import { diagnoseFailure, errorEvidence, failureNeedsProbe, type FailureEvidence } from './diagnose.js';
 import { diagnoseHttpRejection, recognizeHttpRejection } from './http-rejection.js';
 import { probeServer, type ProbeResult } from './probe/index.js';
+import { certificatesBeside } from './diagnosis/nearby.js';
+import { factsOf as clientFactsOf } from './diagnosis/client.js';
+import { clockSkewDiagnosis, inspectionBy, inspectionDiagnosis, publicCaDiagnosis } from './diagnosis/warnings.js';
+import { fileOf, type UserFiles } from './diagnosis/fixes.js';
 import type { ProxyTlsOptions } from './proxy.js';
 
 export interface RequestOptions {
@@ -42,6 +46,11 @@ export interface RequestOptions {
    */
   bodyLimit?: { maxBytes: number; whenOver: 'fail' | 'truncate' };
   now?: Date;
+  /** The --cacert file as typed, and the folder paths are relative to: fixes name the user's files. */
+  caFile?: string;
+  cwd?: string;
+  /** Offer TLS 1.2 at most: the retry after a server asked for the certificate after the request over TLS 1.3. */
+  maxTlsVersion?: 'TLSv1.2';
 }
 
 export interface CertificateSummary {
@@ -95,6 +104,16 @@ export interface RequestResult {
   /** `truncated`: the body went past `bodyLimit`; only its first bytes are here ('truncate'), or none ('fail'). */
   response: { status: number; statusText: string; httpVersion: string; headers: Record<string, string | string[]>; body: Buffer; truncated: boolean } | null;
   diagnosis: Diagnosis | null;
+  /**
+   * What is probably wrong though the request got an answer (an HTTP 403 from a server that asked
+   * for the certificate none was sent): said on stderr, exit 0, as curl would without --fail.
+   */
+  notice: Diagnosis | null;
+  /**
+   * A refusal page (HTTP 4xx about the client certificate) is diagnosed, exit 1, and without
+   * --fail its body is still the output, as curl prints it (issue 14, case 6).
+   */
+  showBody: boolean;
 }
 
 function summary(facts: CertificateFacts): CertificateSummary {
@@ -138,6 +157,7 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
       ...(Number.isFinite(connectLimitMs) ? { connectTimeoutMs: connectLimitMs } : {}),
       proxy: options.proxy ?? null,
       ...(options.proxyTls ? { proxyTls: options.proxyTls } : {}),
+      ...(options.maxTlsVersion ? { maxVersion: options.maxTlsVersion } : {}),
     },
     record,
   );
@@ -178,7 +198,7 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
   const serverChain = await factsOf(record.peerChain);
   const error = failure ? errorEvidence(failure) : null;
   const maxTimeExceeded = (record.connectTimedOut && maxTimeLimitsConnect) || signal?.aborted === true;
-  const rejectedByHttp = response ? recognizeHttpRejection(response.status, response.body.toString('utf8')) !== null : false;
+  const rejectedByHttp = response ? recognizeHttpRejection(response.status, response.body.toString('utf8'), clientChain.length > 0) !== null : false;
   // The probe dials the server directly, which a proxied setup may not allow.
   const wantProbe = !record.proxy && (options.probe === 'always' || rejectedByHttp || (failure !== null && !maxTimeExceeded && failureNeedsProbe(record, error)));
   // The probe is part of the request: it gets what is left of --max-time, never more.
@@ -200,16 +220,38 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
     connectTimeoutMs: options.connectTimeoutMs ?? null,
     maxTimeMs: options.maxTimeMs ?? null,
     now: options.now ?? new Date(),
+    files: userFiles(identity, options.caFile),
   };
+  if (evidence.files?.cert && (!response || rejectedByHttp)) evidence.nearby = await certificatesBeside(evidence.files.cert, options.cwd ?? process.cwd());
   let diagnosis: Diagnosis | null = null;
+  let notice: Diagnosis | null = null;
+  let httpRefusal = false;
   if (!response) diagnosis = diagnoseFailure(evidence);
   else if (response.truncated && bodyLimit.whenOver === 'fail') {
     diagnosis = diagnose('MTLS_RESPONSE_TOO_LARGE', `${hostPort(host, port)} answered HTTP ${response.status} with a body larger than ${bodyLimit.maxBytes} bytes; the request was stopped there.`, { details: { httpStatus: response.status, limitBytes: bodyLimit.maxBytes } });
   } else {
-    diagnosis = diagnoseHttpRejection(response.status, response.body.toString('utf8'), evidence);
+    const refusal = diagnoseHttpRejection(response.status, response.body.toString('utf8'), evidence);
+    if (refusal) diagnosis = refusal.diagnosis;
+    httpRefusal = refusal !== null;
+    if (diagnosis?.code === 'MTLS_CLIENT_CERT_POST_HANDSHAKE' && identity && record.protocol === 'TLSv1.3' && !options.maxTlsVersion) {
+      return retryOverTls12(options, diagnosis);
+    }
     if (!diagnosis && options.failOnHttpError && response.status >= 400) {
       diagnosis = diagnose('MTLS_HTTP_ERROR_STATUS', `${hostPort(host, port)} answered HTTP ${response.status}.`, { details: { httpStatus: response.status } });
     }
+  }
+
+  // A re-signing proxy explains a refused client certificate better than the certificate does.
+  const verified = record.handshakeComplete && !record.authorizationError && !record.hostnameError;
+  // The chain as sent (the probe's) when the handshake stopped before Node held one.
+  const chainSeen = serverChain.length > 0 ? serverChain : await factsOf(probe?.serverChain ?? []);
+  const inspected = !record.proxy ? inspectionBy(chainSeen, verified, Boolean(options.ca)) : null;
+  if (inspected && diagnosis?.code.startsWith('MTLS_CLIENT_CERT_')) diagnosis = inspectionDiagnosis(hostPort(host, port), inspected, diagnosis.details ?? {});
+  // -v also says what will break later.
+  if (!diagnosis && options.probe === 'always') {
+    const client = clientFactsOf(evidence);
+    const dateHeader = response?.headers.date;
+    notice = (inspected ? inspectionDiagnosis(hostPort(host, port), inspected, {}) : null) ?? publicCaDiagnosis(client, evidence.now) ?? clockSkewDiagnosis(hostPort(host, port), Array.isArray(dateHeader) ? dateHeader[0] : dateHeader, evidence.now, client);
   }
 
   const chainAsSent = probe?.tls12 ? probe.serverChain : [];
@@ -240,7 +282,26 @@ export async function performRequest(options: RequestOptions): Promise<RequestRe
     request: sent,
     response,
     diagnosis,
+    notice,
+    showBody: response !== null && diagnosis !== null && httpRefusal && !options.failOnHttpError,
   };
+}
+
+/**
+ * Over TLS 1.3 the server asked for the certificate after the request, which Node cannot answer;
+ * over TLS 1.2 the same server renegotiates, which Node's client allows. One retry: its answer
+ * if it works (with the reason as a notice), else the first diagnosis.
+ */
+async function retryOverTls12(options: RequestOptions, first: Diagnosis): Promise<RequestResult> {
+  const retry = await performRequest({ ...options, maxTlsVersion: 'TLSv1.2' });
+  const outcome = retry.diagnosis ? `failed too (${retry.diagnosis.code})` : 'worked';
+  const said = { ...first, summary: `${first.summary} Retried over TLS 1.2 (renegotiation): it ${outcome}.`, details: { ...first.details, retryOverTls12: retry.diagnosis?.code ?? 'ok' } };
+  if (!retry.diagnosis) return { ...retry, notice: said };
+  return { ...retry, diagnosis: said };
+}
+
+function userFiles(identity: Identity | null, caFile: string | undefined): UserFiles {
+  return { cert: fileOf(identity?.certSource.origin), key: fileOf(identity?.keySource.origin), ca: fileOf(caFile) };
 }
 
 const DEFAULT_BODY_LIMIT_BYTES = 100 * 1024 * 1024;

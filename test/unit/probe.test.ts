@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parseCertificate } from '../../src/core/certificate/parse.js';
 import { alertFromErrorCode } from '../../src/tls/alerts.js';
-import { clientCertificateEvidence } from '../../src/tls/client-evidence.js';
+import { clientFacts } from '../../src/tls/diagnosis/facts.js';
 import { newConnectionRecord } from '../../src/tls/connector.js';
 import { diagnoseFailure } from '../../src/tls/diagnose.js';
 import { buildClientHello, probeResultFromFlight, readServerFlight } from '../../src/tls/probe/index.js';
@@ -82,6 +82,21 @@ describe('TLS 1.2 ClientHello', () => {
   it('sends no SNI for an IP address (RFC 6066)', () => {
     assert.ok(!buildClientHello('127.0.0.1').includes(Buffer.from('127.0.0.1')));
   });
+
+  it('signals secure renegotiation once, with the renegotiation_info extension and without the SCSV (RFC 5746; wolfSSL refuses both)', () => {
+    const hello = buildClientHello('api.example.test');
+    const body = readHandshakeMessages(readRecords(hello).records[0]?.fragment ?? Buffer.alloc(0)).messages[0]?.body ?? Buffer.alloc(0);
+    // version(2) random(32) session_id(1 + 0), then the cipher suites vector.
+    const suitesLength = body.readUInt16BE(35);
+    const suites = Array.from({ length: suitesLength / 2 }, (_, i) => body.readUInt16BE(37 + 2 * i));
+    assert.ok(!suites.includes(0x00ff), 'TLS_EMPTY_RENEGOTIATION_INFO_SCSV must not be offered');
+    let at = 37 + suitesLength;
+    at += 1 + (body[at] ?? 0); // compression methods
+    const end = at + 2 + body.readUInt16BE(at);
+    const extensions: number[] = [];
+    for (at += 2; at < end; at += 4 + body.readUInt16BE(at + 2)) extensions.push(body.readUInt16BE(at));
+    assert.ok(extensions.includes(0xff01), 'the empty renegotiation_info extension is sent');
+  });
 });
 
 describe('alerts Node reports as error codes', () => {
@@ -105,9 +120,10 @@ describe('client certificate evidence and failure wording', () => {
 
   it('anyExtendedKeyUsage alone is not clientAuth: the same rule as chain verification (OpenSSL)', () => {
     const onlyAny = { ...leaf, extendedKeyUsage: ['anyExtendedKeyUsage'], keyUsage: null };
-    assert.equal(clientCertificateEvidence([onlyAny], null, new Date())?.notForClientAuth, true);
+    const facts = (chain: (typeof leaf)[]) => clientFacts({ chain, acceptedCas: null, trustedCas: null, nearby: [], files: { cert: null, key: null, ca: null }, now: new Date() });
+    assert.equal(facts([onlyAny])?.notForClientAuth, true);
     const withClientAuth = { ...leaf, extendedKeyUsage: ['clientAuth'], keyUsage: null };
-    assert.equal(clientCertificateEvidence([withClientAuth], null, new Date())?.notForClientAuth, false);
+    assert.equal(facts([withClientAuth])?.notForClientAuth, false);
   });
 
   it('an IPv6 target is written [::1]:PORT', () => {

@@ -157,6 +157,8 @@ async function requestOnce(args: string[], flags: RequestFlags, ctx: Context, hi
     ...(body.body ? { body: body.body } : {}),
     identity,
     ca: ca?.certificates ?? null,
+    ...(ca ? { caFile: ca.source.origin } : {}),
+    cwd: ctx.io.cwd,
     insecure: flags.insecure === true,
     ...(servername ? { servername } : {}),
     resolve,
@@ -236,7 +238,7 @@ async function proxyTlsOptions(flags: RequestFlags, proxy: URL | null, ctx: Cont
 }
 
 async function output(result: RequestResult, flags: RequestFlags, ctx: Context, hideErrors: boolean): Promise<void> {
-  const printBody = result.response !== null && result.diagnosis === null;
+  const printBody = result.response !== null && (result.diagnosis === null || result.showBody === true);
   // curl overwrites an -o file; a folder or an unwritable place is MTLS_WRITE_FAILED (exit 2).
   // A response may carry secrets (tokens, keys): a new file is 0600, an existing one keeps its mode.
   if (flags.output && printBody && result.response) await writeOutputFile(resolvePath(ctx.io.cwd, flags.output), result.response.body, { mode: 0o600 });
@@ -250,6 +252,7 @@ async function output(result: RequestResult, flags: RequestFlags, ctx: Context, 
         tls: result.tls,
         response: result.response ? { status: result.response.status, headers: result.response.headers, ...(flags.output ? { savedTo: flags.output } : responseBodyForJson(result.response.body)) } : null,
         diagnosis: result.diagnosis,
+        ...(result.notice ? { notice: result.notice } : {}),
       }),
     );
   } else if (result.response) {
@@ -257,6 +260,8 @@ async function output(result: RequestResult, flags: RequestFlags, ctx: Context, 
     if (printBody && !flags.output) ctx.io.stdout.write(result.response.body.toString('utf8'));
   }
   if (result.diagnosis && !hideErrors) ctx.io.stderr.write(renderDiagnosis(result.diagnosis, ctx.err));
+  // Exit 0 as curl without --fail, but the likely reason is said (issue 14, case 6).
+  else if (result.notice && !hideErrors) ctx.io.stderr.write(renderDiagnosis(result.notice, ctx.err));
 }
 
 export default request;

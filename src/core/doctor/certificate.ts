@@ -6,6 +6,8 @@ import { catalog } from '../../diagnoses/catalog.js';
 import { certificatesNear, matchKey } from '../match.js';
 import type { LoadedKey } from '../load/types.js';
 import { thresholdMoment, type Threshold } from '../time/duration.js';
+import { CLIENT_AUTH_OID, clientAuthSunsetFor, clientAuthSunsetWarning, nodeNameFormat } from '../public-ca/client-auth-sunset.js';
+import { notYetValidText, renewFix } from './fixes.js';
 import { check, skipped, type DoctorCheck, type Role } from './types.js';
 
 /**
@@ -29,17 +31,18 @@ export async function keyMatchCheck(
 }
 
 /** Dates are written out absolutely, so the same setup prints the same report every day (CI logs). */
-export function validityCheck(leaf: ParsedCertificate, failWithin: Threshold, now: Date, file?: string): DoctorCheck {
+export function validityCheck(leaf: ParsedCertificate, failWithin: Threshold, now: Date, file?: string, caFile?: string): DoctorCheck {
   const title = 'Validity';
   const name = nameOf(leaf);
   const notBefore = new Date(leaf.facts.notBefore);
   const notAfter = new Date(leaf.facts.notAfter);
   const at = file ? { file } : {};
   if (now > notAfter) {
-    return check('validity', title, 'fail', `'${name}' expired on ${leaf.facts.notAfter}.`, { code: 'MTLS_CERT_EXPIRED', fix: catalog.MTLS_CERT_EXPIRED.fixes[0], ...at });
+    // The same fix as `mtls request` gives (src/core/doctor/fixes.ts), with the user's paths.
+    return check('validity', title, 'fail', `'${name}' expired on ${leaf.facts.notAfter}.`, { code: 'MTLS_CERT_EXPIRED', fix: renewFix({ cert: file ?? null, key: null, ca: caFile ?? null }), ...at });
   }
   if (now < notBefore) {
-    return check('validity', title, 'fail', `'${name}' is not valid before ${leaf.facts.notBefore}.`, { code: 'MTLS_CERT_NOT_YET_VALID', fix: catalog.MTLS_CERT_NOT_YET_VALID.fixes[0], ...at });
+    return check('validity', title, 'fail', `'${name}' is not valid before ${leaf.facts.notBefore}.`, { code: 'MTLS_CERT_NOT_YET_VALID', fix: notYetValidText(leaf.facts.notBefore, leaf.facts.subjectCommonName ?? leaf.facts.subject, now), ...at });
   }
   if (now >= thresholdMoment(failWithin, notBefore, notAfter)) {
     return check('validity', title, 'fail', `'${name}' expires on ${leaf.facts.notAfter}, within --fail-within ${failWithin.text}.`, {
@@ -116,4 +119,20 @@ export function namesCheck(leaf: ParsedCertificate, role: Role, file?: string): 
 
 export function noCertificate(id: string, title: string): DoctorCheck {
   return skipped(id, title, 'No certificate was read.');
+}
+
+/**
+ * A client certificate from a public CA that stops issuing clientAuth certificates: a warning
+ * before it breaks (it cannot be renewed as it is). Only listed when it applies.
+ */
+export function publicCaCheck(chain: ParsedCertificate[], now: Date, file?: string): DoctorCheck | null {
+  const leaf = chain[0];
+  if (!leaf || !leaf.facts.extendedKeyUsage?.includes('clientAuth')) return null;
+  const sunset = clientAuthSunsetFor([CLIENT_AUTH_OID], chain.map((c) => nodeNameFormat(c.facts.issuer)));
+  if (!sunset) return null;
+  return check('public-ca', 'Client certificate from a public CA', 'warn', clientAuthSunsetWarning(sunset, now), {
+    code: 'MTLS_CLIENT_CERT_PUBLIC_CA',
+    fix: catalog.MTLS_CLIENT_CERT_PUBLIC_CA.fixes[0],
+    ...(file ? { file } : {}),
+  });
 }

@@ -3,7 +3,7 @@ import type { ParsedCertificate } from '../certificate/parse.js';
 import type { Identity } from '../load/identity.js';
 import type { LoadedKey } from '../load/types.js';
 import type { Threshold } from '../time/duration.js';
-import { algorithmsCheck, keyMatchCheck, namesCheck, noCertificate, usageCheck, validityCheck } from './certificate.js';
+import { algorithmsCheck, keyMatchCheck, namesCheck, noCertificate, publicCaCheck, usageCheck, validityCheck } from './certificate.js';
 import { bundleCheck, caExpiryCheck, caLinks, chainCheck } from './chain.js';
 import { loadInputs, type CredentialSettings, type InputContext } from './inputs.js';
 import { skipped, type DoctorCheck, type Role } from './types.js';
@@ -56,8 +56,10 @@ export async function runLocalChecks(settings: CredentialSettings, options: Loca
     checks.push(match);
     if (match.status === 'fail') identityProblem = 'the key does not belong to the certificate';
   }
-  checks.push(validityCheck(leaf, options.failWithin, options.now, certFile));
+  checks.push(validityCheck(leaf, options.failWithin, options.now, certFile, inputs.files.ca));
   checks.push(usageCheck(leaf, options.role, certFile));
+  const publicCa = options.role === 'client' ? publicCaCheck(ordered, options.now, certFile) : null;
+  if (publicCa) checks.push(publicCa);
   const chain = chainCheck({ leaf, bundled, ca, role: options.role, now: options.now, ...(certFile ? { file: certFile } : {}) });
   checks.push(chain.check);
   checks.push(caExpiryCheck(caLinks(chain.verification, bundled), options.failWithin, options.now, certFile));

@@ -66,3 +66,8 @@ export function clientAuthSunsetWarning(sunset: ClientAuthSunset, now: Date): st
   const passed = Date.parse(`${sunset.date}T00:00:00Z`) <= now.getTime();
   return `${sunset.ca} ${passed ? 'no longer issues' : `stops issuing`} client-authentication (clientAuth) certificates${passed ? ` since ${sunset.date}` : ` on ${sunset.date}`} (${sunset.note}): this one cannot be renewed as it is; move mTLS to a private CA (\`mtls ca init\`).`;
 }
+
+/** Facts print names as "C=US, O=Let's Encrypt, CN=R11"; the lookup reads Node's one-per-line form. */
+export function nodeNameFormat(name: string): string {
+  return name.split(/, (?=[A-Za-z.0-9]+=)/).join('\n');
+}

@@ -4,7 +4,8 @@ import { verifyChain } from '../../core/chain/verify.js';
 import { check, skipped, type DoctorCheck } from '../../core/doctor/types.js';
 import { catalog, isDiagnosisCode } from '../../diagnoses/catalog.js';
 import type { Diagnosis } from '../../diagnoses/types.js';
-import { clientCertificateEvidence } from '../client-evidence.js';
+import { clientFacts, type NearbyCertificate, type UserFiles } from '../diagnosis/facts.js';
+import { acceptedList, fileOf, otherCaFix, sendIntermediateFix } from '../diagnosis/fixes.js';
 import { hostPort } from '../address.js';
 import type { RequestResult } from '../request.js';
 import type { RemoteEvidence } from './gather.js';
@@ -17,6 +18,9 @@ export interface RemoteCheckInput {
   identityProblem: string | null;
   ca: { certificates: ParsedCertificate[]; origin: string } | null;
   now: Date;
+  /** The user's files as typed, and the CA certificates beside the certificate file (for the fixes). */
+  files?: UserFiles;
+  nearby?: NearbyCertificate[];
 }
 
 /** The network checks, in the order a connection goes: name, socket, TLS, server, client certificate, request. */
@@ -118,6 +122,10 @@ function serverChainCheck(input: RemoteCheckInput): DoctorCheck {
   const trust = input.ca ? trustAnchorsFrom(input.ca.certificates, input.ca.origin) : systemTrustAnchors();
   const verification = verifyChain({ leaf, bundled, trust, purpose: 'server', host: input.evidence.servername, at: input.now });
   const problem = verification.problems[0];
+  // Seen from a client, a missing issuer in what the server sends is the server's incomplete chain: the same code as request.
+  if (problem?.code === 'MTLS_CHAIN_ISSUER_MISSING') {
+    return check('remote.server-chain', title, 'fail', `${problem.summary} The server does not send the intermediate that links its certificate to your CA.`, { code: 'MTLS_SERVER_CHAIN_INCOMPLETE', fix: catalog.MTLS_SERVER_CHAIN_INCOMPLETE.fixes[0] });
+  }
   if (problem) return check('remote.server-chain', title, 'fail', problem.summary, { code: problem.code, fix: problem.fix });
   if (!verification.valid) return check('remote.server-chain', title, 'fail', verification.verdict, { code: 'MTLS_SERVER_CERT_UNTRUSTED', fix: catalog.MTLS_SERVER_CERT_UNTRUSTED.fixes[0] });
   return check('remote.server-chain', title, 'pass', `${verification.verdict.replace(/\.$/, '')} (chain ${chain.source}).`);
@@ -154,8 +162,9 @@ function clientCertRequestCheck(input: RemoteCheckInput): DoctorCheck {
 }
 
 /**
- * The CA names from the TLS 1.2 CertificateRequest against the issuers and subjects of the
- * chain the user sends (as OpenSSL-based servers accept any path that reaches a listed CA).
+ * The CA names from the TLS 1.2 CertificateRequest against the chain the user sends, by the
+ * engine's facts (src/tls/diagnosis/facts.ts): the leaf's issuer, or a sent intermediate's,
+ * must be listed; an intermediate whose issuer is listed reaches a listed CA, which is fine.
  */
 function clientCasCheck(input: RemoteCheckInput): DoctorCheck {
   const title = 'Client CAs the server accepts';
@@ -167,28 +176,46 @@ function clientCasCheck(input: RemoteCheckInput): DoctorCheck {
   if (!probe.certificateRequested || probe.acceptedCas === null) return skipped('remote.client-cas', title, 'The server does not ask for a client certificate.');
   const accepted = probe.acceptedCas;
   if (accepted.length === 0) return check('remote.client-cas', title, 'pass', 'The server names no CAs: it takes any certificate it can verify.');
-  const list = accepted.map((n) => `"${n}"`).join(', ');
+  const list = acceptedList(accepted);
   if (input.clientChain.length === 0) return check('remote.client-cas', title, 'pass', `The server accepts client certificates from ${list}.`);
-  const evidence = clientCertificateEvidence(input.clientChain.map((c) => c.facts), accepted, input.now);
+  const facts = clientFacts({
+    chain: input.clientChain.map((c) => c.facts),
+    acceptedCas: accepted,
+    probeOutcome: probe.outcome,
+    trustedCas: input.ca?.certificates.map((c) => c.facts) ?? null,
+    nearby: input.nearby ?? [],
+    files: input.files ?? { cert: null, key: null, ca: fileOf(input.ca?.origin) },
+    now: input.now,
+  });
   const leaf = input.clientChain[0] as ParsedCertificate;
-  if (evidence?.issuerAccepted) return nameMatchCheck(input, list);
+  if (facts && (facts.issuer === 'listed' || facts.issuer === 'path-listed')) return nameMatchCheck(input, list, facts.anchorName ?? leaf.facts.issuer, facts.issuer === 'path-listed');
+  if (facts?.missingIntermediate === 'known') {
+    return check('remote.client-cas', title, 'fail', `The server accepts client certificates from ${list}; yours was issued by the intermediate "${leaf.facts.issuer}", which you do not send.`, {
+      code: 'MTLS_CLIENT_CERT_UNKNOWN_CA',
+      fix: sendIntermediateFix(facts),
+    });
+  }
+  // Case 10 of issue 14: never "add it to --cacert", which changes nothing on the server.
   return check('remote.client-cas', title, 'fail', `The server accepts client certificates from ${list} only; yours was issued by "${leaf.facts.issuer}".`, {
     code: 'MTLS_CLIENT_CERT_UNKNOWN_CA',
-    fix: `Use a certificate issued by ${list}, or have the server trust "${leaf.facts.issuer}".`,
+    fix: facts ? otherCaFix(facts) : `Use a certificate issued by ${list}.`,
   });
 }
 
 /**
  * The server lists CA names, and names are not keys: two CAs made alike (a re-created CA) share
- * a name. Only a request the server accepted proves the match; short of that, say so.
+ * a name. Only when the server refused the certificate as from an unknown CA is that worth a warning.
  */
-function nameMatchCheck(input: RemoteCheckInput, list: string): DoctorCheck {
+function nameMatchCheck(input: RemoteCheckInput, list: string, anchor: string, viaIntermediate: boolean): DoctorCheck {
   const title = 'Client CAs the server accepts';
   const request = input.evidence.request;
-  if (request?.response && !request.diagnosis) return check('remote.client-cas', title, 'pass', `Your certificate's chain leads to a CA the server accepts (${list}), and the server accepted it.`);
-  const issuer = input.clientChain[0]?.facts.issuer ?? '';
-  const held = input.ca?.certificates.some((c) => c.facts.subject === issuer) ? ` Your ${input.ca?.origin ?? '--cacert'} holds a CA of that name too, but the server sends names only, so only names can be compared.` : '';
-  return check('remote.client-cas', title, 'warn', `Your certificate's issuer "${issuer}" is among the names the server accepts (${list}). The name matches, but names are not keys: if the server still refuses, the CA was probably re-created.${held}`, {
+  const how = viaIntermediate ? `through the intermediate you send, to "${anchor}"` : `to "${anchor}"`;
+  if (request?.diagnosis?.code !== 'MTLS_CLIENT_CERT_UNKNOWN_CA') {
+    const accepted = request?.response && !request.diagnosis ? ', and the server accepted it' : '';
+    return check('remote.client-cas', title, 'pass', `Your certificate's chain leads ${how}, a CA the server accepts (${list})${accepted}.`);
+  }
+  const held = input.ca?.certificates.some((c) => c.facts.subject === anchor) ? ` Your ${input.ca?.origin ?? '--cacert'} holds a CA of that name too, but the server sends names only, so only names can be compared.` : '';
+  return check('remote.client-cas', title, 'warn', `Your certificate's chain leads ${how}, a name the server accepts (${list}), yet the server refused it as from an unknown CA: names are not keys, so the CA was probably re-created.${held}`, {
     code: 'MTLS_CLIENT_CERT_UNKNOWN_CA',
     fix: 'Compare keys, not names: the "Authority KID" of `mtls inspect client.crt` must equal the "Subject KID" of `mtls inspect ca.crt` for the CA in the server\'s client-CA file.',
   });

@@ -47,6 +47,9 @@ export interface GatherOptions {
   ca: ParsedCertificate[] | null;
   timeoutMs: number;
   now: Date;
+  /** --cacert as typed and the folder paths are relative to: the request's fixes name the user's files. */
+  caFile?: string;
+  cwd?: string;
 }
 
 /**
@@ -87,6 +90,8 @@ export async function gatherRemoteEvidence(options: GatherOptions): Promise<Remo
       // The status and the start of the body (a proxy's refusal page) are all the checks read.
       bodyLimit: { maxBytes: 64 * 1024, whenOver: 'truncate' },
       now: options.now,
+      ...(options.caFile ? { caFile: options.caFile } : {}),
+      ...(options.cwd ? { cwd: options.cwd } : {}),
     });
   // Without a certificate the server shows whether it insists on one; a TLS 1.2 server that sends no CertificateRequest never does.
   if (probe.certificateRequested !== false || !options.identity) evidence.anonymous = await request(null);

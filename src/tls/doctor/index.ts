@@ -1,8 +1,11 @@
 import { runLocalChecks, type LocalOptions } from '../../core/doctor/local.js';
 import type { CredentialSettings } from '../../core/doctor/inputs.js';
 import type { DoctorCheck } from '../../core/doctor/types.js';
+import { fileOf } from '../diagnosis/fixes.js';
+import { certificatesBeside } from '../diagnosis/nearby.js';
 import { remoteChecks } from './checks.js';
 import { gatherRemoteEvidence } from './gather.js';
+import { serverVerdictFirst } from './verdict.js';
 
 export interface DoctorTarget extends LocalOptions {
   settings: CredentialSettings;
@@ -16,6 +19,7 @@ export interface DoctorTarget extends LocalOptions {
 export async function checkTarget(target: DoctorTarget): Promise<DoctorCheck[]> {
   const local = await runLocalChecks(target.settings, target);
   if (!target.url) return local.checks;
+  const caFile = fileOf(local.ca?.origin) ?? undefined;
   const evidence = await gatherRemoteEvidence({
     url: target.url,
     ...(target.servername ? { servername: target.servername } : {}),
@@ -23,6 +27,12 @@ export async function checkTarget(target: DoctorTarget): Promise<DoctorCheck[]> 
     ca: local.ca?.certificates ?? null,
     timeoutMs: target.timeoutMs,
     now: target.now,
+    ...(caFile ? { caFile } : {}),
+    cwd: target.cwd,
   });
-  return [...local.checks, ...remoteChecks({ evidence, clientChain: local.chain, identityProblem: local.identityProblem, ca: local.ca, now: target.now })];
+  const certFile = fileOf(local.identity?.certSource.origin ?? target.settings.cert?.value);
+  const files = { cert: certFile, key: fileOf(local.identity?.keySource.origin), ca: caFile ?? null };
+  const nearby = certFile ? await certificatesBeside(certFile, target.cwd) : [];
+  const remote = remoteChecks({ evidence, clientChain: local.chain, identityProblem: local.identityProblem, ca: local.ca, now: target.now, files, nearby });
+  return serverVerdictFirst(local.checks, remote);
 }

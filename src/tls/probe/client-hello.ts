@@ -11,7 +11,11 @@ const CIPHER_SUITES = [
   0xc023, 0xc024, 0xc027, 0xc028, 0xc009, 0xc00a, 0xc013, 0xc014, // ECDHE AES-CBC
   0x009e, 0x009f, 0xccaa, 0x0067, 0x006b, 0x0033, 0x0039, // DHE
   0x009c, 0x009d, 0x003c, 0x003d, 0x002f, 0x0035, // RSA key exchange
-  0x00ff, // TLS_EMPTY_RENEGOTIATION_INFO_SCSV
+  // No TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00ff): the renegotiation_info extension below says
+  // the same, and RFC 5746 §3.3 asks for one or the other. wolfSSL refuses a hello with both
+  // (handshake_failure, "-388 Invalid Renegotiation"). The extension is what OpenSSL (Node, curl)
+  // and browsers send, so every server accepts it; the SCSV is only for SSLv3 servers that choke
+  // on extensions, and this hello carries several anyway.
 ];
 
 const SUPPORTED_GROUPS = [0x001d, 0x0017, 0x0018, 0x0019, 0x001e, 0x0100, 0x0101];
@@ -70,6 +74,7 @@ export function buildClientHello(servername: string | null, random: Buffer = ran
   extensions.push(extension(EXT_EC_POINT_FORMATS, Buffer.from([1, 0])));
   extensions.push(extension(EXT_SIGNATURE_ALGORITHMS, vector16(list16(SIGNATURE_ALGORITHMS))));
   extensions.push(extension(EXT_EXTENDED_MASTER_SECRET, Buffer.alloc(0)));
+  // Secure renegotiation, signalled once (see CIPHER_SUITES): OpenSSL 3 servers refuse a client without it.
   extensions.push(extension(EXT_RENEGOTIATION_INFO, Buffer.from([0])));
 
   const body = Buffer.concat([
