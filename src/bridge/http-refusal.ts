@@ -44,8 +44,10 @@ export function httpRefusalCheck(upstream: URL, facts: CredentialFactsSource, co
         maxTimeMs: null,
         now: new Date(),
       };
-      const diagnosis = diagnoseHttpRejection(status, body, evidence);
-      if (!diagnosis) return null;
+      const judged = diagnoseHttpRejection(status, body, evidence);
+      // A page that says nothing about certificates stays the upstream's own answer: only a certain refusal becomes a 502.
+      if (!judged?.certain) return null;
+      const diagnosis = judged.diagnosis;
       return new MtlsError(diagnosis.code as DiagnosisCode, diagnosis.summary, { ...(diagnosis.details ? { details: diagnosis.details } : {}), causes: diagnosis.causes, fixes: diagnosis.fixes });
     },
   };
