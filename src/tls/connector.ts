@@ -8,6 +8,7 @@ import { connectInTurn } from './address.js';
 import { alertFromErrorCode, type TlsAlert } from './alerts.js';
 import { openTunnel, proxyLabel, type ProxyTlsOptions } from './proxy.js';
 import { peerChainDer } from './endpoint.js';
+import { onServerFlightRead } from './server-flight.js';
 
 export interface ConnectorOptions {
   /** Client certificate chain (PEM, leaf first) and its key; absent when no identity is used. */
@@ -144,14 +145,11 @@ export function createConnector(options: ConnectorOptions, record: ConnectionRec
     };
 
     const startTls = (raw: Socket) => {
-      // requestOCSP: tls.connect passes it on to the TLSSocket; @types/node lists it only there.
-      const tlsOptions: ConnectionOptions & { requestOCSP?: boolean } = {
+      const tlsOptions: ConnectionOptions = {
         socket: raw,
         servername: isIP(servername) ? '' : servername,
         ALPNProtocols: ['http/1.1'],
         rejectUnauthorized: false,
-        // Only for the 'OCSPResponse' event, our hook between the server's flight and ours.
-        requestOCSP: !options.insecure,
         ...(options.caPem ? { ca: options.caPem } : {}),
         ...(options.identity ? { cert: options.identity.certPem, key: options.identity.keyPem } : {}),
         ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}),
@@ -163,7 +161,7 @@ export function createConnector(options: ConnectorOptions, record: ConnectionRec
       socket = secure;
       secure.on('error', onError);
       if (!options.insecure) {
-        secure.once('OCSPResponse', () => {
+        onServerFlightRead(secure, () => {
           const verdict = judgeBeforeClientCertificate(secure, servername, policyVerdict);
           if (!verdict) return;
           Object.assign(record, verdict, { stoppedUnverified: true });
@@ -253,9 +251,8 @@ type EarlyVerdict = Pick<ConnectionRecord, 'protocol' | 'cipher' | 'peerChain' |
  * answers: null when the server verified. Node verifies only after the handshake, when the
  * client certificate has been sent (in TLS 1.2 in clear, to a server that then fails
  * verification), and has no verify callback; curl verifies inside OpenSSL's handshake and sends
- * nothing. The 'OCSPResponse' event (with requestOCSP) is Node's one synchronous hook after the
- * server's Certificate is processed and before the client's flight is written, and Node documents
- * destroying the socket there. OpenSSL's verdict for the chain is on the handle (verifyError is
+ * nothing. onServerFlightRead (src/tls/server-flight.ts) is the synchronous hook after the
+ * server's Certificate is processed and before the client's flight leaves. OpenSSL's verdict for the chain is on the handle (verifyError is
  * what Node itself reads after the handshake); without it, the check after the handshake stands.
  */
 function judgeBeforeClientCertificate(secure: TLSSocket, servername: string, policyVerdict: (chain: Buffer[]) => ServerChainVerdict | null): EarlyVerdict | null {

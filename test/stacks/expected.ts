@@ -221,15 +221,11 @@ export interface Override {
 /**
  * Where a stack's behaviour changes the truth. Each entry says why.
  *
- * Known mtls bug, deliberately NOT overridden (the truth is success): lighttpd + wolfSSL refuses
- * mtls's own connection with the good certificate (server log "-188 certificate verify failed",
- * "unable to get local issuer certificate"; the client sees a close without alert), while a plain
- * Node TLS client or curl with the same files gets HTTP 200. Measured cause: the status_request
- * extension that src/tls/connector.ts asks for (`requestOCSP: true`, its hook between the
- * server's flight and the client's): a first connection with only `requestOCSP: true` fails the
- * same way; once wolfSSL has verified the intermediate in a connection without it, later ones
- * pass. So every lighttpd-wolfssl cell that needs the handshake fails today, wrong-host and
- * server-expired included (the OCSPResponse hook never runs).
+ * Fixed, kept as a record: lighttpd + wolfSSL refused mtls's own connection with the good
+ * certificate ("-188 certificate verify failed") while plain Node and curl passed, because the
+ * connector's hook before the client certificate leaves used `requestOCSP`, which puts
+ * status_request in the ClientHello; wolfSSL then fails a chain whose intermediate it has not
+ * seen yet. The hook is now the key log (src/tls/server-flight.ts) and the hello is plain.
  */
 export const OVERRIDES: Override[] = [
   {

@@ -10,6 +10,7 @@ import { identityPem } from '../identity-pem.js';
 import { probeServer, type ProbeResult } from '../probe/index.js';
 import { performRequest, type RequestResult } from '../request.js';
 import { redactUrl } from '../../core/text/redact-url.js';
+import { onServerFlightRead } from '../server-flight.js';
 
 export type DnsEvidence = { ok: true; addresses: string[]; literal: boolean } | { ok: false; code: string };
 export type TcpEvidence = { ok: true; address: string } | { ok: false; address: string; code: string };
@@ -125,8 +126,8 @@ const VERSION_REFUSED = /PROTOCOL_VERSION|UNSUPPORTED_PROTOCOL|NO_PROTOCOLS_AVAI
 
 /**
  * One handshake limited to one version (minVersion = maxVersion), not verifying the server:
- * this only asks whether the version is spoken. It ends at 'OCSPResponse' (requestOCSP), which
- * Node emits once the server's flight is read and before this client answers: the version is
+ * this only asks whether the version is spoken. It ends once the server's flight is read and
+ * before this client answers (onServerFlightRead): the version is
  * then known, and the client certificate, offered only so that a server requiring one does not
  * end the handshake first, is never sent to a server nobody has verified (the connector does the
  * same for requests). Where that event does not come, the handshake completes as before.
@@ -134,15 +135,13 @@ const VERSION_REFUSED = /PROTOCOL_VERSION|UNSUPPORTED_PROTOCOL|NO_PROTOCOLS_AVAI
 function tryVersion(version: SecureVersion & VersionEvidence['version'], target: { address: string; port: number; servername: string; timeoutMs: number }, identity: Identity | null): Promise<VersionEvidence> {
   const pem = identity ? identityPem(identity) : null;
   return new Promise((resolve) => {
-    // requestOCSP: tls.connect passes it on to the TLSSocket; @types/node lists it only there.
-    const options: ConnectionOptions & { requestOCSP?: boolean } = {
+    const options: ConnectionOptions = {
       host: target.address,
       port: target.port,
       ...(isIP(target.servername) ? {} : { servername: target.servername }),
       minVersion: version,
       maxVersion: version,
       rejectUnauthorized: false,
-      requestOCSP: true,
       ...(pem ? { cert: pem.certPem, key: pem.keyPem } : {}),
     };
     const socket = tlsConnect(options);
@@ -152,7 +151,7 @@ function tryVersion(version: SecureVersion & VersionEvidence['version'], target:
       resolve(result);
     };
     const timer = setTimeout(() => done({ version, offered: null, reason: `no answer within ${target.timeoutMs} ms`, timedOut: true }), target.timeoutMs);
-    socket.once('OCSPResponse', () => done({ version, offered: true, reason: null, timedOut: false }));
+    onServerFlightRead(socket, () => done({ version, offered: true, reason: null, timedOut: false }));
     socket.once('secureConnect', () => done({ version, offered: true, reason: null, timedOut: false }));
     socket.once('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? error.message;
