@@ -116,6 +116,56 @@ export const seenElsewhere: Partial<Record<DiagnosisCode, SeenElsewhere>> = {
     curl: 'curl: (28) Operation timed out after N milliseconds with 0 bytes received',
     node: "AbortError / TimeoutError (AbortSignal.timeout), or 'UND_ERR_HEADERS_TIMEOUT' / 'UND_ERR_BODY_TIMEOUT' (fetch)",
   },
+  MTLS_CLIENT_CERT_KEY_TOO_WEAK: {
+    curl: 'curl: (35) or (56) … sslv3 alert bad certificate (the server says no more than that)',
+    openssl: 's_client: …:sslv3 alert bad certificate:…SSL alert number 42; the server logs "EE certificate key too weak"',
+    node: "Error: … sslv3 alert bad certificate, code 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE' (mbedTLS servers: unsupported certificate)",
+    server: 'nginx: 400 "The SSL certificate error", log "EE certificate key too weak"',
+  },
+  MTLS_CLIENT_CERT_WEAK_SIGNATURE: {
+    curl: 'curl: (35) or (56) … sslv3 alert bad certificate',
+    openssl: 's_client: …:sslv3 alert bad certificate; the server logs "ca md too weak" (verify error 68)',
+    node: "Error: … code 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE'",
+    server: 'nginx: 400 "The SSL certificate error", log "CA signature digest algorithm too weak"',
+  },
+  MTLS_CLIENT_CHAIN_TOO_DEEP: {
+    curl: 'curl: an alert from the server, or the HTML of nginx\'s 400 page: nothing names the depth',
+    openssl: 's_client: the handshake ends with an alert (Apache: internal error); the server logs "certificate chain too long"',
+    node: "Error: … an ERR_SSL_…_ALERT_… code, or HTTP 400 from nginx",
+    server: 'nginx: 400 "The SSL certificate error", log "certificate chain too long" (ssl_verify_depth); Apache: internal_error (SSLVerifyDepth)',
+  },
+  MTLS_SERVER_INTERNAL_ERROR: {
+    curl: 'curl: (35) OpenSSL SSL_connect: … tlsv1 alert internal error',
+    openssl: 's_client: …:tlsv1 alert internal error:…SSL alert number 80',
+    node: "Error: … tlsv1 alert internal error, code 'ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR'",
+  },
+  MTLS_CLIENT_CERT_POST_HANDSHAKE: {
+    curl: 'curl (with OpenSSL) offers post-handshake auth, so it usually gets through where Node cannot',
+    openssl: 's_client gets through only with -enable_pha; without it: the 403 page',
+    node: 'Node offers no post-handshake auth: the request gets 403, over TLS 1.3 only',
+    server: 'Apache: 403 Forbidden, log "Cannot perform Post-Handshake Authentication" (per-directory SSLVerifyClient)',
+  },
+  MTLS_MISDIRECTED_REQUEST: {
+    curl: 'curl -i: HTTP/1.1 421 Misdirected Request (curl exits 0 without --fail)',
+    openssl: 's_client: the handshake succeeds; the request gets 421',
+    node: 'res.statusCode 421',
+    server: 'Apache: 421, log "AH02032: Hostname … provided via SNI and hostname … provided via HTTP have no compatible SSL setup"; nginx: 421 with ssl_verify_client per server block',
+  },
+  MTLS_CLIENT_CERT_PUBLIC_CA: {
+    curl: 'nothing yet: the certificate works until its CA stops issuing it with clientAuth, then an alert (unknown_ca, bad_certificate)',
+    openssl: 'x509 -text shows "TLS Web Client Authentication" today; nothing warns about the CA leaving it',
+    node: 'nothing: the failure comes at renewal, as a refused certificate',
+  },
+  MTLS_CLOCK_SKEW: {
+    curl: 'curl: (60) SSL certificate problem: certificate is not yet valid (or: has expired), when the clocks are far apart',
+    openssl: 's_client: Verify return code: 9 (certificate is not yet valid) or 10 (certificate has expired)',
+    node: "Error: certificate is not yet valid, code 'CERT_NOT_YET_VALID'",
+  },
+  MTLS_TLS_INSPECTION: {
+    curl: 'curl: (60) SSL certificate problem: unable to get local issuer certificate (or it passes, when the proxy\'s CA is in the system store)',
+    openssl: 's_client: the issuer is the proxy\'s CA (Zscaler, Netskope, …); Verify return code: 20 unless its CA is trusted',
+    node: "Error: unable to get local issuer certificate, code 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' (or SELF_SIGNED_CERT_IN_CHAIN)",
+  },
   MTLS_PEER_CLOSED_HANDSHAKE: {
     curl: 'curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to HOST:PORT (or: Connection reset by peer)',
     openssl: 's_client: … unexpected eof while reading, or write:errno=104',

@@ -11,6 +11,7 @@ import { tlsDiagnoses } from './catalog/tls.js';
 import { serveDiagnoses } from './catalog/serve.js';
 import { doctorDiagnoses } from './catalog/doctor.js';
 import { operationsDiagnoses } from './catalog/operations.js';
+import { bridgeDiagnoses } from './catalog/bridge.js';
 
 export interface CatalogGroup {
   name: string;
@@ -24,7 +25,8 @@ export const catalogGroups: CatalogGroup[] = [
   { name: 'pki', description: 'the local CA: issuing, signing, renewing', entries: pkiDiagnoses },
   { name: 'chain', description: 'chains, paths, match and expiry', entries: chainDiagnoses },
   { name: 'tls', description: 'connecting: the handshake, both certificates, network, proxy, HTTP', entries: tlsDiagnoses },
-  { name: 'serve', description: 'the test server and the demo', entries: serveDiagnoses },
+  { name: 'serve', description: 'the test server, its --upstream sidecar, and the demo', entries: serveDiagnoses },
+  { name: 'bridge', description: 'mtls bridge: the loopback port that adds the client certificate', entries: bridgeDiagnoses },
   { name: 'doctor', description: 'setup checks', entries: doctorDiagnoses },
   { name: 'operations', description: 'revocation and trust stores', entries: operationsDiagnoses },
 ];
