@@ -42,7 +42,8 @@ function readmeExamples(): Example[] {
 const SKIPS: [RegExp, string][] = [
   [/^npm test\b/, 'the whole suite, which runs this test'],
   [/^sudo /, 'changes the system trust stores of the machine running the tests'],
-  [/api\.internal|api\.example\.com/, 'not a loopback address: tests only reach 127.0.0.1 (the example shows the form)'],
+  [/api\.internal|api\.example\.com|llm\.corp|mcp\.corp/, 'not a loopback address: tests only reach 127.0.0.1 (the example shows the form)'],
+  [/^mtls serve .*--upstream /, 'a long-running sidecar in front of an app on :3000 (test/net/serve-upstream.test.ts runs it)'],
 ];
 
 /** Examples that show a failure on purpose, with the exit code that failure has. */
