@@ -75,8 +75,14 @@ test('README: every shell example runs as written (mtls = the built bin), the ne
   const serveExample = examples.find((e) => /^mtls serve .*--port 8443/.test(e.command));
   assert.ok(serveExample, 'the README has no `mtls serve --port 8443` example to be the peer');
   let peer: ChildProcess | null = null;
-  t.after(() => {
-    peer?.kill('SIGTERM');
+  t.after(async () => {
+    if (!peer || peer.exitCode !== null || peer.signalCode !== null) return;
+    const exited = new Promise((resolve) => peer?.once('exit', resolve));
+    peer.kill('SIGTERM');
+    // serve finishes requests in flight first; a peer that outlives that must not hold the suite.
+    const timer = setTimeout(() => peer?.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
   });
   const failures: string[] = [];
   let ran = 0;
@@ -98,7 +104,12 @@ test('README: every shell example runs as written (mtls = the built bin), the ne
     }
     const command = example.command.replace(/127\.0\.0\.1:8443/g, `127.0.0.1:${port}`).replace(/--port 8443/, `--port ${port}`);
     if (example === serveExample) {
-      // Long-running: started in the background as the peer, exactly as written (port aside).
+      // Long-running: started in the background as the peer, exactly as written (port aside),
+      // unless an earlier example already started it (a second one would leak the first).
+      if (peer) {
+        ran++;
+        continue;
+      }
       peer = spawn('bash', ['-c', `exec ${command}`], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
       peer.stdout?.resume();
       peer.stderr?.resume();
