@@ -128,7 +128,7 @@ test('the library: createMtlsAgent errors describe a key in each .env shape (and
     assert.ok(error instanceof MtlsError, `${shape}: ${String(error)}`);
     const said = JSON.stringify({ message: error.message, details: error.details, fixes: error.fixes, diagnosis: error.toDiagnosis(), text: String(error) });
     assert.equal(leakedPiece(said, [...PIECES, ...base64Pieces(Buffer.from(KEY.slice(0, 24)).toString('base64'), 12)]), null, `${shape}: ${said}`);
-    assert.match(error.message, /\d+-(character value|byte Buffer) \(?from (targets\["api\.example"\]\.)?key/, `${shape}: ${error.message}`);
+    assert.match(error.message, /\d+-(character value|byte Buffer) \(?from (targets\["(https:\/\/)?api\.example"\]\.)?key/, `${shape}: ${error.message}`);
   }
 });
 

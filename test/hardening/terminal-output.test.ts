@@ -148,7 +148,14 @@ test('inspect of a live endpoint, and request against a server whose error page 
   const url = `https://127.0.0.1:${(https.address() as { port: number }).port}`;
   // The leaf's hostile SAN is a malformed DNS name, which request refuses as chain verify does
   // (docs/checks.md): --insecure goes on to the HTTP answer, whose escaping is the point here.
-  const refused = await cli('request (403 page)', ['request', `${url}/`, '--cacert', ca.cert, '--insecure', '-i', '-v']);
+  // The refusal page is still the response, written to stdout as curl writes it (not one byte
+  // changed, like any body); the head lines (-i) and the diagnosis on stderr are mtls's and escaped.
+  const refused = await runInProcess(['request', `${url}/`, '--cacert', ca.cert, '--insecure', '-i', '-v'], { cwd: dir });
+  assert.notEqual(refused.code, 3, refused.stderr);
+  assertInert('request (403 page) stderr', refused.stderr);
+  const [head = '', page = ''] = refused.stdout.split('\r\n\r\n');
+  assertInert('request (403 page) head', head);
+  assert.ok(page.startsWith('<html><head><title>403 client certificate required'), page);
   assert.equal(refused.code, 1, refused.stderr);
   assert.match(refused.stderr, /MTLS_CLIENT_CERT_REQUIRED/);
   assert.ok(refused.stderr.includes('\\x1b]0;pwned\\x07\\x1b[2J'), refused.stderr);
