@@ -183,7 +183,13 @@ function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const failed = (error: Error & { code?: string }) => {
       const why = error.code === 'EADDRINUSE' ? 'the port is already in use' : error.code === 'EACCES' ? 'permission denied' : error.code === 'EADDRNOTAVAIL' ? 'the address is not on this machine' : error.message;
-      reject(new MtlsError('MTLS_BRIDGE_LISTEN_FAILED', `Cannot listen on ${host}:${port}: ${why}.`, { details: { host, port, ...(error.code ? { error: error.code } : {}) }, cause: error }));
+      reject(new MtlsError('MTLS_BRIDGE_LISTEN_FAILED', `Cannot listen on ${host}:${port}: ${why}.`, {
+          details: { host, port, ...(error.code ? { error: error.code } : {}) },
+          // The catalog's fixes, with this port instead of a placeholder.
+          fixes: ['Let the system choose a port: `--listen 127.0.0.1:0`.', `See who holds the port: \`ss -ltnp | grep :${port}\`.`],
+          catalogFixes: false,
+          cause: error,
+        }));
     };
     server.once('error', failed);
     server.listen(port, host, () => {

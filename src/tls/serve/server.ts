@@ -240,6 +240,9 @@ function listen(server: Server, host: string, port: number): Promise<void> {
       reject(
         new MtlsError('MTLS_SERVE_LISTEN_FAILED', `Cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is already in use' : error.code === 'EACCES' ? 'permission denied' : error.code === 'EADDRNOTAVAIL' ? 'the address is not on this machine' : error.message}.`, {
           details: { host, port, ...(error.code ? { error: error.code } : {}) },
+          // The catalog's fixes, with this port instead of a placeholder.
+          fixes: ['Pick another port, or let the system choose one: `--port 0`.', `See who holds the port: \`ss -ltnp | grep :${port}\`.`],
+          catalogFixes: false,
           cause: error,
         }),
       );
