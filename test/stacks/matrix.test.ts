@@ -11,8 +11,8 @@ import { cellsFor, failureTable, pool, runCell, score, startMatrixStack, wireTab
 
 /**
  * The stack matrix of issue 14: real server stacks × scenarios × TLS 1.2 and 1.3, each cell
- * judged against the TRUE cause in test/stacks/expected.ts (request everywhere; doctor and the
- * library on nginx and Node https). Every stack starts once, with one listener per server-side
+ * judged against the TRUE cause in test/stacks/expected.ts (request, doctor and the library on
+ * every stack). Every stack starts once, with one listener per server-side
  * configuration; the cells run four at a time. Subsets for work on the engine:
  *   MTLS_STACKS=nginx,go MTLS_SCENARIOS=expired,no-cert node scripts/run-tests.mjs stacks/matrix
  * `npm run stacks` runs this file and prints the share right and the table of how each stack

@@ -7,6 +7,7 @@ import type { Diagnosis } from '../../diagnoses/types.js';
 import { clientFacts, type NearbyCertificate, type UserFiles } from '../diagnosis/facts.js';
 import { acceptedList, fileOf, otherCaFix, sendIntermediateFix } from '../diagnosis/fixes.js';
 import { hostPort } from '../address.js';
+import { alertFromErrorCode } from '../alerts.js';
 import type { RequestResult } from '../request.js';
 import type { RemoteEvidence } from './gather.js';
 
@@ -100,10 +101,14 @@ function versionsCheck(evidence: RemoteEvidence): DoctorCheck {
   if (versions.some((v) => v.reason !== null && CLOSED.has(v.reason))) {
     return failed('MTLS_PEER_CLOSED_HANDSHAKE', `${where} accepts TCP, then closes the connection during the TLS handshake: ${others.join(', ')}.`);
   }
+  // internal_error is the server failing on its side (lighttpd with a chain it cannot use sends it to every hello): the same code as request.
+  if (versions.some((v) => alertFromErrorCode(v.reason ?? undefined)?.name === 'internal_error')) {
+    return failed('MTLS_SERVER_INTERNAL_ERROR', `${where} fails on its own side during the TLS handshake (internal_error), whatever the client sends: ${others.join(', ')}.`);
+  }
   return failed('MTLS_TLS_HANDSHAKE_FAILED', `No TLS handshake with ${where} completed: ${others.join(', ')}.`);
 }
 
-type VersionFailureCode = 'MTLS_SERVER_CHAIN_TOO_LARGE' | 'MTLS_CONNECT_TIMEOUT' | 'MTLS_NO_COMMON_PROTOCOL' | 'MTLS_PEER_CLOSED_HANDSHAKE' | 'MTLS_TLS_HANDSHAKE_FAILED';
+type VersionFailureCode = 'MTLS_SERVER_CHAIN_TOO_LARGE' | 'MTLS_CONNECT_TIMEOUT' | 'MTLS_NO_COMMON_PROTOCOL' | 'MTLS_PEER_CLOSED_HANDSHAKE' | 'MTLS_SERVER_INTERNAL_ERROR' | 'MTLS_TLS_HANDSHAKE_FAILED';
 const CLOSED = new Set(['ECONNRESET', 'EPIPE']);
 
 /** The server's chain as a client sees it: to a CA in --cacert (else the system store), for the host name. */
