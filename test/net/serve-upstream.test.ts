@@ -198,8 +198,10 @@ test('serve --upstream --optional: a client without a certificate is forwarded w
   assert.notEqual(renegotiation, 'accepted', 'renegotiation is refused (the connection errors or stalls; it never completes)');
   assert.equal((await curl(server, pki, pki.client, '/echo')).status, 200);
 
-  const requests = server.stdout().trim().split('\n').map((line) => JSON.parse(line) as { event: string; status?: number });
-  assert.equal(requests.filter((e) => e.event === 'request' && e.status === 200).length, 5, 'one request event per forwarded request');
+  // serve logs a request when its response has finished, which may be just after curl has read it.
+  const served = () => server.stdout().trim().split('\n').map((line) => JSON.parse(line) as { event: string; status?: number }).filter((e) => e.event === 'request' && e.status === 200).length;
+  for (let i = 0; i < 100 && served() < 5; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(served(), 5, 'one request event per forwarded request');
   server.signal('SIGTERM');
   assert.equal(await server.exited(), 0);
 });

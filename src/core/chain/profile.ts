@@ -73,6 +73,14 @@ export function profileFindings(cert: ParsedCertificate, context: ProfileContext
     const cn = facts.subjectCommonName;
     const mismatch = cnMisencodesSan(cn, sans);
     if (mismatch) add(`has the CN '${cn}', ${mismatch}`, 'CA/B Forum 7.1.4.3: a CN holds one of the SAN values, character for character, in its canonical form');
+    // A host-shaped CN that is none of the SAN entries: a CA/B Forum violation that no TLS client
+    // acts on (Node, Go, OpenSSL and browsers ignore the CN when a SAN is present), so a warning,
+    // an error only with --strict. limbo's webpki::cn::not-in-san wants a refusal; its success
+    // cases (rfc5280::nc::permitted-dns-match-more: CN example.com beside SAN foo.bar.example.com)
+    // have the same shape, so no rule on the certificate alone can refuse one and pass the other.
+    else if (isIP(cn) === 0 && cn.includes('.') && validDnsName(cn, true) && !sans.some((n) => n.text.toLowerCase() === cn.toLowerCase())) {
+      add(`has the CN '${cn}', which is none of its subjectAltName entries`, 'CA/B Forum 7.1.4.3; clients ignore the CN when a SAN is present', true);
+    }
   }
 
   // Key identifiers.
