@@ -252,8 +252,9 @@ type EarlyVerdict = Pick<ConnectionRecord, 'protocol' | 'cipher' | 'peerChain' |
  * client certificate has been sent (in TLS 1.2 in clear, to a server that then fails
  * verification), and has no verify callback; curl verifies inside OpenSSL's handshake and sends
  * nothing. onServerFlightRead (src/tls/server-flight.ts) is the synchronous hook after the
- * server's Certificate is processed and before the client's flight leaves. OpenSSL's verdict for the chain is on the handle (verifyError is
- * what Node itself reads after the handshake); without it, the check after the handshake stands.
+ * server's Certificate is processed and before the client's flight leaves. OpenSSL's verdict
+ * for the chain is on the handle (verifyError is what Node itself reads after the handshake);
+ * without it, the check after the handshake stands.
  */
 function judgeBeforeClientCertificate(secure: TLSSocket, servername: string, policyVerdict: (chain: Buffer[]) => ServerChainVerdict | null): EarlyVerdict | null {
   const handle = (secure as unknown as { _handle?: { verifyError?: () => (Error & { code?: string }) | null | undefined } })._handle;
