@@ -8,6 +8,7 @@ import { forwardHttp, forwardUpgrade, type ForwardOptions, type ForwardOutcome, 
 import { findMtlsError } from '../lib/find-error.js';
 import { cliWordsOf } from '../lib/cli-words.js';
 import { isLoopbackHost } from '../tls/serve/loopback.js';
+import { listenOn } from '../tls/listen.js';
 import type { BridgeErrorBody, BridgeEvent } from './events.js';
 import { sendBridgeError, sendBridgeErrorRaw } from './respond.js';
 import { matchRoute, type BridgeRoute } from './routes.js';
@@ -180,21 +181,5 @@ function hostIsLoopback(host: string | undefined): boolean {
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const failed = (error: Error & { code?: string }) => {
-      const why = error.code === 'EADDRINUSE' ? 'the port is already in use' : error.code === 'EACCES' ? 'permission denied' : error.code === 'EADDRNOTAVAIL' ? 'the address is not on this machine' : error.message;
-      reject(new MtlsError('MTLS_BRIDGE_LISTEN_FAILED', `Cannot listen on ${host}:${port}: ${why}.`, {
-          details: { host, port, ...(error.code ? { error: error.code } : {}) },
-          // The catalog's fixes, with this port instead of a placeholder.
-          fixes: ['Let the system choose a port: `--listen 127.0.0.1:0`.', `See who holds the port: \`ss -ltnp | grep :${port}\`.`],
-          catalogFixes: false,
-          cause: error,
-        }));
-    };
-    server.once('error', failed);
-    server.listen(port, host, () => {
-      server.off('error', failed);
-      resolve();
-    });
-  });
+  return listenOn(server, host, port, { code: 'MTLS_BRIDGE_LISTEN_FAILED', freePortFix: 'Let the system choose a port: `--listen 127.0.0.1:0`.' });
 }

@@ -11,6 +11,7 @@ import type { Duplex } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import type { Sidecar, SidecarEvent } from '../../serve-upstream/sidecar.js';
 import type { UpstreamTarget } from '../../serve-upstream/upstream-url.js';
+import { listenOn } from '../listen.js';
 
 export type ClientAuth = 'required' | 'optional';
 
@@ -235,24 +236,7 @@ function sidecarEvent(event: SidecarEvent, at: string): ServeEvent {
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const failed = (error: Error & { code?: string }) => {
-      reject(
-        new MtlsError('MTLS_SERVE_LISTEN_FAILED', `Cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is already in use' : error.code === 'EACCES' ? 'permission denied' : error.code === 'EADDRNOTAVAIL' ? 'the address is not on this machine' : error.message}.`, {
-          details: { host, port, ...(error.code ? { error: error.code } : {}) },
-          // The catalog's fixes, with this port instead of a placeholder.
-          fixes: ['Pick another port, or let the system choose one: `--port 0`.', `See who holds the port: \`ss -ltnp | grep :${port}\`.`],
-          catalogFixes: false,
-          cause: error,
-        }),
-      );
-    };
-    server.once('error', failed);
-    server.listen(port, host, () => {
-      server.off('error', failed);
-      resolve();
-    });
-  });
+  return listenOn(server, host, port, { code: 'MTLS_SERVE_LISTEN_FAILED', freePortFix: 'Pick another port, or let the system choose one: `--port 0`.' });
 }
 
 /**
