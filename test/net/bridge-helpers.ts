@@ -1,4 +1,3 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
@@ -6,59 +5,24 @@ import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { after } from 'node:test';
-import { BIN, ROOT } from '../helpers/cli.js';
+import { spawnMtls, type MtlsProcess } from './serve-helpers.js';
 
 /** `mtls bridge` as a real process: the lines it printed on stdout, its stderr, and a way to stop it. */
-export interface BridgeProcess {
+export interface BridgeProcess extends MtlsProcess {
   /** Line 1 of stdout: http://127.0.0.1:PORT/TOKEN (or without the token with --no-token). */
   base: string;
   origin: string;
   token: string;
   lines: string[];
-  stdout(): string;
-  stderr(): string;
-  waitFor(predicate: () => boolean, what: string, timeoutMs?: number): Promise<void>;
-  signal(name: NodeJS.Signals): void;
-  exited(): Promise<number | null>;
 }
 
 export async function spawnBridge(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<BridgeProcess> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('MTLS_')) env[k] = v;
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [BIN, 'bridge', ...args], { cwd: options.cwd ?? ROOT, env: { ...env, NO_COLOR: '1', ...options.env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  const waitFor = (predicate: () => boolean, what: string, timeoutMs = 20_000) =>
-    new Promise<void>((resolve, reject) => {
-      const deadline = Date.now() + timeoutMs;
-      const check = () => {
-        if (predicate()) return resolve();
-        if (child.exitCode !== null || Date.now() > deadline) return reject(new Error(`${what} did not happen\nstdout: ${stdout}\nstderr: ${stderr}`));
-        setTimeout(check, 25);
-      };
-      check();
-    });
-  await waitFor(() => /\ncurl /.test(stdout) || /"kind":"bridge-listening"/.test(stdout), 'the bridge printing its URLs');
-  const lines = stdout.trim().split('\n');
+  const proc = spawnMtls('bridge', args, { ...options, waitMs: 20_000 });
+  await proc.waitFor(() => /\ncurl /.test(proc.stdout()) || /"kind":"bridge-listening"/.test(proc.stdout()), 'the bridge printing its URLs');
+  const lines = proc.stdout().trim().split('\n');
   const first = lines[0]!.startsWith('{') ? (JSON.parse(lines[0]!) as { url: string }).url : lines[0]!;
   const url = new URL(first);
-  return {
-    base: first.replace(/\/$/, ''),
-    origin: url.origin,
-    token: url.pathname.slice(1),
-    lines,
-    stdout: () => stdout,
-    stderr: () => stderr,
-    waitFor,
-    signal: (name) => child.kill(name),
-    exited: () => exit,
-  };
+  return { ...proc, base: first.replace(/\/$/, ''), origin: url.origin, token: url.pathname.slice(1), lines };
 }
 
 export interface EchoSeen {

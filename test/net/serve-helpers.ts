@@ -5,9 +5,13 @@ import { after } from 'node:test';
 import { BIN, ROOT } from '../helpers/cli.js';
 
 /** `mtls serve` as a real process: its URL (read from stdout), its output so far, and a way to stop it. */
-export interface ServeProcess {
+export interface ServeProcess extends MtlsProcess {
   url: string;
   port: number;
+}
+
+/** A running `mtls COMMAND` (the built bin): its output so far, a wait on it, signals, the exit. */
+export interface MtlsProcess {
   stdout(): string;
   stderr(): string;
   /** Resolves when `predicate` holds for the output, or rejects after `timeoutMs`. */
@@ -16,10 +20,11 @@ export interface ServeProcess {
   exited(): Promise<number | null>;
 }
 
-export async function spawnServe(args: string[]): Promise<ServeProcess> {
+/** Starts `mtls COMMAND ARGS` without the caller's MTLS_* variables; killed when the test file ends. */
+export function spawnMtls(command: string, args: string[], options: { cwd?: string; env?: Record<string, string>; waitMs?: number } = {}): MtlsProcess {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('MTLS_')) env[k] = v;
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [BIN, 'serve', ...args], { cwd: ROOT, env: { ...env, NO_COLOR: '1' } });
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [BIN, command, ...args], { cwd: options.cwd ?? ROOT, env: { ...env, NO_COLOR: '1', ...options.env } });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -28,7 +33,7 @@ export async function spawnServe(args: string[]): Promise<ServeProcess> {
   after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
-  const waitFor = (predicate: () => boolean, what: string, timeoutMs = 10_000) =>
+  const waitFor = (predicate: () => boolean, what: string, timeoutMs = options.waitMs ?? 10_000) =>
     new Promise<void>((resolve, reject) => {
       const deadline = Date.now() + timeoutMs;
       const check = () => {
@@ -38,17 +43,14 @@ export async function spawnServe(args: string[]): Promise<ServeProcess> {
       };
       check();
     });
-  await waitFor(() => /https:\/\/\S+:\d+\//.test(stdout), 'serve printing its URL');
-  const url = (/https:\/\/\S+:\d+\//.exec(stdout) as RegExpExecArray)[0];
-  return {
-    url,
-    port: Number(new URL(url).port),
-    stdout: () => stdout,
-    stderr: () => stderr,
-    waitFor,
-    signal: (name) => child.kill(name),
-    exited: () => exit,
-  };
+  return { stdout: () => stdout, stderr: () => stderr, waitFor, signal: (name) => child.kill(name), exited: () => exit };
+}
+
+export async function spawnServe(args: string[]): Promise<ServeProcess> {
+  const proc = spawnMtls('serve', args);
+  await proc.waitFor(() => /https:\/\/\S+:\d+\//.test(proc.stdout()), 'serve printing its URL');
+  const url = (/https:\/\/\S+:\d+\//.exec(proc.stdout()) as RegExpExecArray)[0];
+  return { ...proc, url, port: Number(new URL(url).port) };
 }
 
 /** The SHA-256 fingerprint of the certificate the server presents to a new connection. */
